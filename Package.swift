@@ -1,0 +1,119 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Countersign",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "countersign", targets: ["countersign"]),
+        .executable(name: "countersign-phone", targets: ["countersign-phone"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Domain types and rules, no I/O.
+        .target(
+            name: "CountersignCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift6
+        ),
+        // Storage protocol and its SQLite implementation.
+        .target(
+            name: "CountersignStore",
+            dependencies: [
+                "CountersignCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // JSON over HTTP with URLSession, for the operator's command line and the phone simulator.
+        .target(
+            name: "CountersignClient",
+            dependencies: ["CountersignCore"],
+            swiftSettings: strictSwift6
+        ),
+        // HTTP API and background services.
+        .target(
+            name: "CountersignServer",
+            dependencies: [
+                "CountersignCore",
+                "CountersignStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The server and the operator's command line.
+        .executableTarget(
+            name: "countersign",
+            dependencies: [
+                "CountersignCore",
+                "CountersignClient",
+                "CountersignServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The phone simulator: a separate app that only speaks the protocol (never Server or Store).
+        .target(
+            name: "CountersignPhoneKit",
+            dependencies: ["CountersignCore", "CountersignClient", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Simulator/CountersignPhoneKit",
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "countersign-phone",
+            dependencies: [
+                "CountersignPhoneKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Simulator/countersign-phone",
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "CountersignCoreTests",
+            dependencies: ["CountersignCore"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "CountersignStoreTests",
+            dependencies: ["CountersignStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "CountersignServerTests",
+            dependencies: [
+                "CountersignServer",
+                "CountersignPhoneKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Starts the real executables as separate processes.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["countersign", "countersign-phone", "CountersignPhoneKit"],
+            swiftSettings: strictSwift6
+        ),
+    ]
+)

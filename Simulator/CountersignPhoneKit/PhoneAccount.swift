@@ -1,0 +1,57 @@
+import CountersignCore
+import Crypto
+import Foundation
+
+/// One account the simulated authenticator app holds: a pairing with one Countersign server.
+public struct PhoneAccount: Codable, Sendable, Equatable {
+    public var server: URL
+    public var user: String
+    public var deviceId: String
+    public var activationId: String
+    /// The activation's public key, pinned at pairing: only challenges it signed are trusted.
+    public var serverPublicKey: String
+    public var oath: OATHParameters
+    public var platform: DevicePlatform
+    public var pushToken: String?
+    /// The phone's P-256 private key (raw, base64url). It never leaves the phone's state folder.
+    public var privateKey: String
+    public var pairedAt: Date
+
+    /// How the account is shown and named on the command line: `user@host:port`.
+    public var label: String {
+        let port = server.port.map { ":\($0)" } ?? ""
+        return "\(user)@\(server.host ?? "?")\(port)"
+    }
+
+    public func signingKey() throws -> P256.Signing.PrivateKey {
+        guard let raw = Base64URL.decode(privateKey) else { throw PhoneError.corruptState("the account's key is unreadable") }
+        return try P256.Signing.PrivateKey(rawRepresentation: raw)
+    }
+
+    /// The offline code for `date`.
+    public func code(at date: Date) throws -> String {
+        try oath.makeTOTP().code(at: date)
+    }
+}
+
+public enum PhoneError: Error, CustomStringConvertible, Equatable {
+    case noAccounts
+    case noSuchAccount(String, known: [String])
+    case ambiguousAccount(String, matches: [String])
+    case corruptState(String)
+    /// The server no longer accepts this pairing; the words are the ones a real app shows.
+    case notActivated
+
+    public var description: String {
+        switch self {
+        case .noAccounts: "this phone has no accounts; pair one with 'countersign-phone pair URL'"
+        case .noSuchAccount(let name, let known):
+            "no account matches '\(name)'; this phone has: \(known.joined(separator: ", "))"
+        case .ambiguousAccount(let name, let matches):
+            "'\(name)' matches several accounts (\(matches.joined(separator: ", "))); name one exactly"
+        case .corruptState(let reason): "the phone's state is unreadable: \(reason)"
+        case .notActivated:
+            "\(ActivationMessages.notActivated). Remove the account from this phone ('countersign-phone remove ACCOUNT') and add it again with a new activation code."
+        }
+    }
+}

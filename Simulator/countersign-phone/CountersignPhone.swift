@@ -1,0 +1,110 @@
+import ArgumentParser
+import CountersignCore
+import CountersignPhoneKit
+import Foundation
+
+@main
+struct CountersignPhone: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "countersign-phone",
+        abstract: "A simulated authenticator phone app for Countersign.",
+        discussion: """
+            Each simulated phone keeps its accounts in ~/.countersign-phone/NAME (mode 0700, files 0600);
+            COUNTERSIGN_PHONE_HOME moves that parent folder. --phone picks the phone (default: 'default').
+            """,
+        subcommands: [Pair.self, Accounts.self, Code.self, PushToken.self, Remove.self])
+}
+
+struct PhoneOptions: ParsableArguments {
+    @Option(help: "Which simulated phone to use.") var phone: String = "default"
+
+    func state() throws -> PhoneState { try PhoneState(phone: phone) }
+}
+
+extension DevicePlatform: ExpressibleByArgument {}
+
+struct Pair: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Pair with a server by redeeming a pairing URL.")
+    @OptionGroup var options: PhoneOptions
+    @Argument(help: "The URL 'countersign user pair' printed: countersign://pair?server=…&code=…") var url: String
+    @Option(help: "apns, fcm or poll-only.") var platform: DevicePlatform = .pollOnly
+    @Option(help: "The push token, for apns and fcm.") var pushToken: String?
+    @Option(help: "A name for this phone, shown to the administrator.") var name: String?
+
+    func run() async throws {
+        let pairingURL = try PairingURL(parsing: url)
+        let state = try options.state()
+        let account = try await PhoneClient().pair(
+            pairingURL, platform: platform, pushToken: pushToken, displayName: name ?? options.phone)
+        try state.save(account)
+        print("Paired \(account.label) (device \(account.deviceId))")
+    }
+}
+
+struct Accounts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the accounts on this phone.")
+    @OptionGroup var options: PhoneOptions
+    @Option(help: "table or json.") var format: String = "table"
+
+    func run() async throws {
+        let accounts = try options.state().accounts()
+        if format == "json" {
+            // Scripts get what identifies an account, never the secrets.
+            let rows = accounts.map {
+                ["account": $0.label, "user": $0.user, "server": $0.server.absoluteString, "deviceId": $0.deviceId,
+                 "activationId": $0.activationId]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        } else if accounts.isEmpty {
+            print("No accounts. Pair one with 'countersign-phone pair URL'.")
+        } else {
+            for account in accounts {
+                print("\(account.label)  device \(account.deviceId)  activation \(account.activationId)")
+            }
+        }
+    }
+}
+
+struct Code: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the current offline code of an account.")
+    @OptionGroup var options: PhoneOptions
+    @Argument(help: "user@host:port, user name or device id; optional when the phone has one account.")
+    var account: String?
+
+    func run() async throws {
+        let account = try options.state().account(named: account)
+        let now = Date()
+        let totp = try account.oath.makeTOTP()
+        print("\(totp.code(at: now))  (\(account.label), \(totp.secondsRemaining(at: now)) s left)")
+    }
+}
+
+struct PushToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "push-token", abstract: "Give the server this phone's new push token (a signed request).")
+    @OptionGroup var options: PhoneOptions
+    @Argument var account: String
+    @Argument var token: String
+
+    func run() async throws {
+        let state = try options.state()
+        let updated = try await PhoneClient().updatePushToken(try state.account(named: account), to: token)
+        try state.save(updated)
+        print("Push token of \(updated.label) updated")
+    }
+}
+
+struct Remove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove an account from this phone.")
+    @OptionGroup var options: PhoneOptions
+    @Argument var account: String
+
+    func run() async throws {
+        let state = try options.state()
+        let found = try state.account(named: account)
+        try state.remove(found)
+        print("Removed \(found.label) from this phone")
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+
+// The admin API's bodies, shared by the server and the operator's command line.
+
+/// How a provider bills: fixed when the provider is created.
+public enum BillingModel: String, Codable, Sendable, CaseIterable {
+    case perUser = "per-user"
+    case perAuthentication = "per-authentication"
+}
+
+public struct CreateProviderRequest: Codable, Sendable {
+    public var name: String
+    public var billing: BillingModel
+    public var tenant: String?
+
+    public init(name: String, billing: BillingModel, tenant: String?) {
+        self.name = name
+        self.billing = billing
+        self.tenant = tenant
+    }
+}
+
+/// Settings that may change after creation. The billing model may be sent only to be refused clearly.
+public struct UpdateProviderRequest: Codable, Sendable {
+    public var billing: BillingModel?
+
+    public init(billing: BillingModel?) {
+        self.billing = billing
+    }
+}
+
+public struct ProviderView: Codable, Sendable, Equatable {
+    public var name: String
+    public var billing: BillingModel
+    public var tenant: String
+    public var createdAt: Date
+    /// Whether the current activation links this server to this provider.
+    public var isCurrent: Bool
+
+    public init(name: String, billing: BillingModel, tenant: String, createdAt: Date, isCurrent: Bool) {
+        self.name = name
+        self.billing = billing
+        self.tenant = tenant
+        self.createdAt = createdAt
+        self.isCurrent = isCurrent
+    }
+}
+
+public struct ActivateRequest: Codable, Sendable {
+    public var provider: String
+    public init(provider: String) { self.provider = provider }
+}
+
+public struct ActivationView: Codable, Sendable, Equatable {
+    public var id: String
+    public var provider: String
+    public var serverPublicKey: String
+    public var createdAt: Date
+    public var isCurrent: Bool
+
+    public init(id: String, provider: String, serverPublicKey: String, createdAt: Date, isCurrent: Bool) {
+        self.id = id
+        self.provider = provider
+        self.serverPublicKey = serverPublicKey
+        self.createdAt = createdAt
+        self.isCurrent = isCurrent
+    }
+}
+
+public struct StatusView: Codable, Sendable {
+    public var serverName: String
+    public var activation: ActivationView?
+    public var users: Int
+    /// Active devices paired under the current activation.
+    public var activeDevices: Int
+    public var devices: Int
+
+    public init(serverName: String, activation: ActivationView?, users: Int, activeDevices: Int, devices: Int) {
+        self.serverName = serverName
+        self.activation = activation
+        self.users = users
+        self.activeDevices = activeDevices
+        self.devices = devices
+    }
+}
+
+public struct CreateUserRequest: Codable, Sendable {
+    public var name: String
+    public var firstName: String?
+    public var lastName: String?
+    public var email: String?
+    public var phone: String?
+    public var country: String?
+
+    public init(name: String, firstName: String?, lastName: String?, email: String?, phone: String?, country: String?) {
+        self.name = name
+        self.firstName = firstName
+        self.lastName = lastName
+        self.email = email
+        self.phone = phone
+        self.country = country
+    }
+}
+
+public enum UserStatus: String, Codable, Sendable {
+    case enabled
+    case disabled
+}
+
+public struct UserView: Codable, Sendable, Equatable {
+    public var name: String
+    public var firstName: String?
+    public var lastName: String?
+    public var email: String?
+    public var phone: String?
+    public var country: String?
+    public var status: UserStatus
+    public var createdAt: Date
+    public var activeDevices: Int
+
+    public init(
+        name: String, firstName: String?, lastName: String?, email: String?, phone: String?, country: String?,
+        status: UserStatus, createdAt: Date, activeDevices: Int
+    ) {
+        self.name = name
+        self.firstName = firstName
+        self.lastName = lastName
+        self.email = email
+        self.phone = phone
+        self.country = country
+        self.status = status
+        self.createdAt = createdAt
+        self.activeDevices = activeDevices
+    }
+}
+
+public struct CreatePairingCodeRequest: Codable, Sendable {
+    /// How long the code stays valid; the server's default (10 minutes) when absent.
+    public var validForSeconds: Int?
+    public init(validForSeconds: Int?) { self.validForSeconds = validForSeconds }
+}
+
+public struct PairingCodeView: Codable, Sendable {
+    public var user: String
+    public var url: String
+    public var code: String
+    public var expiresAt: Date
+
+    public init(user: String, url: String, code: String, expiresAt: Date) {
+        self.user = user
+        self.url = url
+        self.code = code
+        self.expiresAt = expiresAt
+    }
+}
+
+public enum DeviceStatus: String, Codable, Sendable {
+    case active
+    case invalidated
+    case removed
+}
+
+public struct DeviceView: Codable, Sendable, Equatable {
+    public var id: String
+    public var user: String
+    public var activationId: String
+    public var platform: DevicePlatform
+    public var environment: PushEnvironment
+    public var hasPushToken: Bool
+    public var displayName: String?
+    public var status: DeviceStatus
+    public var statusReason: String?
+    public var createdAt: Date
+    public var lastSeenAt: Date?
+
+    public init(
+        id: String, user: String, activationId: String, platform: DevicePlatform, environment: PushEnvironment,
+        hasPushToken: Bool, displayName: String?, status: DeviceStatus, statusReason: String?, createdAt: Date,
+        lastSeenAt: Date?
+    ) {
+        self.id = id
+        self.user = user
+        self.activationId = activationId
+        self.platform = platform
+        self.environment = environment
+        self.hasPushToken = hasPushToken
+        self.displayName = displayName
+        self.status = status
+        self.statusReason = statusReason
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+    }
+}
+
+/// JSON dates on the wire are ISO 8601 with fractional seconds where present.
+public enum APIJSON {
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

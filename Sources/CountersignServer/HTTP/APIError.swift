@@ -1,0 +1,98 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import Hummingbird
+
+/// An error the API answers with: a status, a stable code and a sentence for people.
+public struct APIError: HTTPResponseError, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(ErrorBody(code: code, message: message))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func invalid(_ message: String) -> APIError { APIError(.badRequest, code: "invalid_request", message) }
+    static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
+    static let notActivated = APIError(.forbidden, code: "not_activated", ActivationMessages.notActivated)
+}
+
+extension APIError {
+    /// Maps what the lower layers throw onto statuses and codes.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: return error
+        case let error as Validation.Failure: return .invalid(error.message)
+        case let error as StoreError: return from(error)
+        case let error as DecodingError: return .invalid(describe(error))
+        case let error as HTTPError:
+            // Hummingbird's own refusals (too large, bad method, …) get the same body shape.
+            let code = error.status == .contentTooLarge ? "body_too_large" : "http_\(error.status.code)"
+            let message =
+                error.status == .contentTooLarge
+                ? "the request body is larger than \(CountersignRequestContext.maxBodyBytes) bytes"
+                : (error.body ?? error.status.reasonPhrase)
+            return APIError(error.status, code: code, message)
+        default: return nil
+        }
+    }
+
+    static func from(_ error: StoreError) -> APIError {
+        let message = error.description
+        switch error {
+        case .providerExists, .userExists, .alreadyActivated: return APIError(.conflict, code: "conflict", message)
+        case .billingIsFixed: return APIError(.conflict, code: "billing_model_fixed", message)
+        case .providerNotFound, .userNotFound, .deviceNotFound: return APIError(.notFound, code: "not_found", message)
+        case .notActivated: return APIError(.conflict, code: "server_not_activated", message)
+        case .userDisabled: return APIError(.forbidden, code: "user_disabled", message)
+        case .unknownActivationCode: return APIError(.notFound, code: "activation_code_unknown", message)
+        case .activationCodeUsed: return APIError(.gone, code: "activation_code_used", message)
+        case .activationCodeExpired: return APIError(.gone, code: "activation_code_expired", message)
+        case .activationCodeForOldActivation: return APIError(.gone, code: "activation_code_superseded", message)
+        case .deviceNotActivated: return .notActivated
+        case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
+        }
+    }
+
+    /// Says which field is wrong, in words, rather than echoing Foundation's debug text.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "the field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)' is required"
+        case .typeMismatch(let type, let context):
+            return "the field '\(path(context.codingPath))' must be \(describe(type))"
+        case .valueNotFound(let type, let context):
+            return "the field '\(path(context.codingPath))' must be \(describe(type)), not null"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the request body is not valid JSON" }
+            return "the field '\(path(context.codingPath))' has a value that is not allowed"
+        @unknown default:
+            return "the request body could not be read"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "a whole number"
+        case is Bool.Type: "true or false"
+        default: "of another type"
+        }
+    }
+}

@@ -1,0 +1,17 @@
+import CountersignCore
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// Reads the whole body, refusing one above the context's limit, and decodes it as JSON.
+    func decodeJSON<Body: Decodable>(_ type: Body.Type, context: CountersignRequestContext) async throws -> Body {
+        var request = self
+        let bytes = try await request.collectBody(upTo: context.maxUploadSize)
+        return try Self.decodeJSON(type, from: Data(bytes.readableBytesView))
+    }
+
+    static func decodeJSON<Body: Decodable>(_ type: Body.Type, from data: Data) throws -> Body {
+        guard !data.isEmpty else { throw APIError.invalid("the request needs a JSON body") }
+        return try APIJSON.makeDecoder().decode(type, from: data)
+    }
+}

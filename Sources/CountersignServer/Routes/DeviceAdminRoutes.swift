@@ -1,0 +1,24 @@
+import CountersignCore
+import Hummingbird
+
+struct DeviceAdminRoutes {
+    let environment: ServerEnvironment
+
+    func register(on group: RouterGroup<CountersignRequestContext>) {
+        group.get("devices") { request, _ in
+            let user = request.uri.queryParameters["user"].map(String.init)
+            return try JSONResponse.make(try await environment.store.devices(user: user))
+        }
+
+        group.get("devices/:id") { _, context in
+            try JSONResponse.make(try await environment.store.device(id: try context.parameters.require("id")))
+        }
+
+        group.delete("devices/:id") { _, context in
+            let id = try context.parameters.require("id")
+            let device = try await environment.store.removeDevice(id: id, now: environment.clock.now())
+            context.logger.notice("device removed", metadata: ["device": "\(id)", "user": "\(device.user)"])
+            return try JSONResponse.make(device)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import CountersignCore
+import Hummingbird
+
+struct ProviderRoutes {
+    let environment: ServerEnvironment
+
+    func register(on group: RouterGroup<CountersignRequestContext>) {
+        group.post("providers") { request, context in
+            let body = try await request.decodeJSON(CreateProviderRequest.self, context: context)
+            let name = try Validation.name(body.name, of: "provider")
+            let tenant = try body.tenant.map { try Validation.name($0, of: "tenant") }
+            let provider = try await environment.store.createProvider(
+                CreateProviderRequest(name: name, billing: body.billing, tenant: tenant), now: environment.clock.now())
+            return try JSONResponse.make(provider, status: .created)
+        }
+
+        group.get("providers") { _, _ in
+            try JSONResponse.make(try await environment.store.providers())
+        }
+
+        group.get("providers/:name") { _, context in
+            try JSONResponse.make(try await environment.store.provider(named: try context.parameters.require("name")))
+        }
+
+        group.patch("providers/:name") { request, context in
+            let name = try context.parameters.require("name")
+            let update = try await request.decodeJSON(UpdateProviderRequest.self, context: context)
+            let provider = try await environment.store.provider(named: name)
+            if let billing = update.billing, billing != provider.billing {
+                throw APIError.from(.billingIsFixed(provider: name, current: provider.billing.rawValue))
+            }
+            // Push and telephony settings will be updated here as they arrive.
+            return try JSONResponse.make(provider)
+        }
+    }
+}

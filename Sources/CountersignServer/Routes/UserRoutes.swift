@@ -1,0 +1,66 @@
+import CountersignCore
+import Foundation
+import Hummingbird
+
+struct UserRoutes {
+    let environment: ServerEnvironment
+
+    func register(on group: RouterGroup<CountersignRequestContext>) {
+        group.post("users") { request, context in
+            let body = try await request.decodeJSON(CreateUserRequest.self, context: context)
+            let user = try await environment.store.createUser(try Self.validated(body), now: environment.clock.now())
+            return try JSONResponse.make(user, status: .created)
+        }
+
+        group.get("users") { _, _ in
+            try JSONResponse.make(try await environment.store.users())
+        }
+
+        group.get("users/:name") { _, context in
+            try JSONResponse.make(try await environment.store.user(named: try context.parameters.require("name")))
+        }
+
+        group.post("users/:name/disable") { _, context in
+            let name = try context.parameters.require("name")
+            return try JSONResponse.make(try await environment.store.setUserStatus(name, to: .disabled))
+        }
+
+        group.post("users/:name/enable") { _, context in
+            let name = try context.parameters.require("name")
+            return try JSONResponse.make(try await environment.store.setUserStatus(name, to: .enabled))
+        }
+
+        group.delete("users/:name") { _, context in
+            try await environment.store.deleteUser(try context.parameters.require("name"))
+            return Response(status: .noContent)
+        }
+
+        group.post("users/:name/pairing-codes") { request, context in
+            let name = try context.parameters.require("name")
+            // The body is optional: without one the server's default lifetime applies.
+            var request = request
+            let bytes = try await request.collectBody(upTo: context.maxUploadSize)
+            let options =
+                bytes.readableBytes == 0
+                ? CreatePairingCodeRequest(validForSeconds: nil)
+                : try Request.decodeJSON(CreatePairingCodeRequest.self, from: Data(bytes.readableBytesView))
+            let code = try await PairingService(environment: environment).issueCode(
+                for: name, validFor: options.validForSeconds)
+            return try JSONResponse.make(code, status: .created)
+        }
+    }
+
+    static func validated(_ body: CreateUserRequest) throws -> CreateUserRequest {
+        func optional(_ value: String?, _ check: (String) throws -> String) throws -> String? {
+            guard let value, !value.isEmpty else { return nil }
+            return try check(value)
+        }
+        return CreateUserRequest(
+            name: try Validation.name(body.name, of: "user"),
+            firstName: try optional(body.firstName) { try Validation.displayText($0, field: "firstName") },
+            lastName: try optional(body.lastName) { try Validation.displayText($0, field: "lastName") },
+            email: try optional(body.email, Validation.email),
+            phone: try optional(body.phone, Validation.phoneNumber),
+            country: try optional(body.country, Validation.countryCode))
+    }
+}

@@ -1,0 +1,43 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import Prometheus
+
+/// Settings an operator chooses when starting the server.
+public struct ServerSettings: Sendable {
+    /// Shown in `status` and written to the auth log.
+    public var serverName: String
+    /// The address phones use to reach this server; it goes into pairing URLs.
+    public var publicURL: URL
+    public var activationCodeLifetime: TimeInterval
+
+    public static let defaultActivationCodeLifetime: TimeInterval = 600
+    /// An activation code outliving a week is more likely leaked than used.
+    public static let maxActivationCodeLifetime: TimeInterval = 7 * 24 * 3600
+
+    public init(serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime) {
+        self.serverName = serverName
+        self.publicURL = publicURL
+        self.activationCodeLifetime = activationCodeLifetime
+    }
+}
+
+/// What the routes share: storage, the clock, settings and metrics.
+public struct ServerEnvironment: Sendable {
+    public var store: any RegistryStore
+    public var clock: any WallClock
+    public var settings: ServerSettings
+    public var metrics: PrometheusCollectorRegistry
+
+    public init(
+        store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        self.metrics = metrics
+    }
+
+    var adminTokens: AdminTokens { AdminTokens(store: store) }
+}

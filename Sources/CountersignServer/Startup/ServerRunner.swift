@@ -1,0 +1,104 @@
+import CountersignCore
+import CountersignStore
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+
+/// Starts `countersign server`: opens the data directory, migrates the database, makes the first
+/// admin token, and serves until SIGTERM or SIGINT, then shuts down gracefully.
+public struct ServerRunner: Sendable {
+    public struct Options: Sendable {
+        public var dataPath: String
+        public var host: String
+        public var port: Int
+        public var publicURL: URL?
+        public var serverName: String
+        public var activationCodeLifetime: TimeInterval
+        /// Development mode: create and activate a local provider when none is active, so a
+        /// simulated phone can pair straight away.
+        public var development: Bool
+
+        public init(
+            dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
+            activationCodeLifetime: TimeInterval, development: Bool
+        ) {
+            self.dataPath = dataPath
+            self.host = host
+            self.port = port
+            self.publicURL = publicURL
+            self.serverName = serverName
+            self.activationCodeLifetime = activationCodeLifetime
+            self.development = development
+        }
+    }
+
+    public static let developmentProvider = "local-dev"
+
+    let options: Options
+    let output: @Sendable (String) -> Void
+
+    /// By default `output` writes straight to standard output, unbuffered, so that the admin token
+    /// and the listening line reach a log file as they happen.
+    public init(
+        options: Options,
+        output: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
+    ) {
+        self.options = options
+        self.output = output
+    }
+
+    public func run() async throws {
+        var logger = Logger(label: "countersign")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+
+        let directory = try DataDirectory(path: options.dataPath)
+        let secrets = try SecretBox(masterKey: try directory.loadOrCreateMasterKey())
+        let pool = try SQLiteDatabase.open(path: directory.databasePath)
+        let publicURL = options.publicURL ?? URL(string: "http://\(options.host):\(options.port)")
+        guard let publicURL else { throw APIError.invalid("cannot form a URL from \(options.host):\(options.port)") }
+        let environment = ServerEnvironment(
+            store: SQLiteRegistryStore(pool: pool, secrets: secrets),
+            settings: ServerSettings(
+                serverName: options.serverName, publicURL: publicURL,
+                activationCodeLifetime: options.activationCodeLifetime))
+
+        if let token = try await environment.adminTokens.bootstrap(
+            writingTo: directory.adminTokenPath, now: environment.clock.now())
+        {
+            output(
+                """
+                Initial admin token (shown once; also saved to \(directory.adminTokenPath), mode 0600):
+                  \(token)
+                """)
+        }
+        if options.development {
+            try await ensureDevelopmentActivation(environment)
+        }
+
+        let app = Application(
+            router: CountersignRouter.make(environment: environment),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: options.serverName),
+            onServerRunning: { [output] channel in
+                output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
+            },
+            logger: logger)
+        try await app.runService()
+        // Keep the directory lock until the server has stopped.
+        withExtendedLifetime(directory) {}
+        output("Countersign stopped")
+    }
+
+    /// Development mode links the server to a local provider the first time it starts.
+    func ensureDevelopmentActivation(_ environment: ServerEnvironment) async throws {
+        guard try await environment.store.currentActivation() == nil else { return }
+        let now = environment.clock.now()
+        do {
+            _ = try await environment.store.createProvider(
+                CreateProviderRequest(name: Self.developmentProvider, billing: .perUser, tenant: "local"), now: now)
+        } catch StoreError.providerExists {}
+        let activation = try await environment.store.activate(
+            providerName: Self.developmentProvider, serverKey: P256.Signing.PrivateKey(), now: now)
+        output("Development mode: activated with provider '\(Self.developmentProvider)' (activation \(activation.id))")
+    }
+}

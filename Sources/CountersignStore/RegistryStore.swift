@@ -1,0 +1,51 @@
+import CountersignCore
+import Crypto
+import Foundation
+
+/// The device registry and everything it hangs on: providers, activations, users, activation codes
+/// and admin tokens. SQLite implements it today; a shared PostgreSQL backend can implement it later.
+///
+/// Implementations encrypt OATH secrets and server private keys before they reach storage, keep only
+/// hashes of activation codes and admin tokens, and make each method one transaction.
+public protocol RegistryStore: Sendable {
+    // Providers
+    func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView
+    func providers() async throws -> [ProviderView]
+    func provider(named name: String) async throws -> ProviderView
+
+    // Activations
+    /// Links an unactivated server to a provider with a new server key.
+    func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws -> ActivationView
+    func currentActivation() async throws -> ActivationView?
+    func serverSigningKey(activationId: String) async throws -> P256.Signing.PrivateKey
+
+    // Users
+    func createUser(_ request: CreateUserRequest, now: Date) async throws -> UserView
+    func users() async throws -> [UserView]
+    func user(named name: String) async throws -> UserView
+    func setUserStatus(_ name: String, to status: UserStatus) async throws -> UserView
+    func deleteUser(_ name: String) async throws
+    func counts() async throws -> RegistryCounts
+
+    // Pairing
+    /// Stores the hash of a new activation code for an enabled user under the current activation.
+    func createActivationCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws
+    /// Spends an activation code and stores the device it pairs, atomically: either both happen or neither.
+    func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice
+
+    // Devices
+    func devices(user: String?) async throws -> [DeviceView]
+    func device(id: String) async throws -> DeviceView
+    func deviceCredentials(id: String) async throws -> DeviceCredentials
+    func deviceOATHSecret(id: String) async throws -> [UInt8]
+    func removeDevice(id: String, now: Date) async throws -> DeviceView
+    /// Replaces a device's push token on a signed request whose timestamp must be newer than the last.
+    func updatePushToken(
+        deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
+    ) async throws -> DeviceView
+
+    // Admin tokens
+    func createAdminToken(id: String, secretHash: String, name: String, now: Date) async throws
+    func adminTokenSecretHash(id: String) async throws -> String?
+    func hasAdminTokens() async throws -> Bool
+}

@@ -1,0 +1,95 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. A migration, once released, never changes:
+/// add a new one instead.
+enum Migrations {
+    static func makeMigrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-registry") { db in
+            try db.create(table: "provider") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique(onConflict: .abort)
+                table.column("billing", .text).notNull()
+                    .check(sql: "billing IN ('per-user', 'per-authentication')")
+                table.column("tenant", .text).notNull()
+                // Push and telephony settings arrive with later features, as JSON.
+                table.column("settings", .text).notNull().defaults(to: "{}")
+                table.column("created_at", .datetime).notNull()
+            }
+            // The billing model is fixed at creation; the API refuses a change, and so does the file.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER provider_billing_is_fixed
+                    BEFORE UPDATE OF billing ON provider
+                    WHEN NEW.billing <> OLD.billing
+                    BEGIN SELECT RAISE(ABORT, 'the billing model of a provider cannot be changed'); END
+                    """)
+
+            try db.create(table: "activation") { table in
+                table.primaryKey("id", .text)
+                table.column("provider_id", .integer).notNull().references("provider")
+                table.column("server_public_key", .blob).notNull()
+                table.column("server_private_key_sealed", .blob).notNull()
+                table.column("is_current", .boolean).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("superseded_at", .datetime)
+            }
+            // Exactly one activation is current.
+            try db.execute(sql: "CREATE UNIQUE INDEX activation_one_current ON activation(is_current) WHERE is_current")
+
+            try db.create(table: "user") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                table.column("first_name", .text)
+                table.column("last_name", .text)
+                table.column("email", .text)
+                table.column("phone", .text)
+                table.column("country", .text)
+                table.column("status", .text).notNull().check(sql: "status IN ('enabled', 'disabled')")
+                table.column("created_at", .datetime).notNull()
+            }
+
+            try db.create(table: "device") { table in
+                table.primaryKey("id", .text)
+                table.column("user_id", .integer).notNull().indexed().references("user", onDelete: .cascade)
+                table.column("activation_id", .text).notNull().indexed().references("activation")
+                table.column("platform", .text).notNull()
+                table.column("push_token", .text)
+                table.column("push_token_invalid_at", .datetime)
+                table.column("push_token_invalid_reason", .text)
+                table.column("environment", .text).notNull()
+                table.column("public_key", .blob).notNull()
+                table.column("oath_secret_sealed", .blob).notNull()
+                table.column("display_name", .text)
+                table.column("status", .text).notNull()
+                    .check(sql: "status IN ('active', 'invalidated', 'removed')")
+                table.column("status_reason", .text)
+                table.column("status_changed_at", .datetime)
+                table.column("created_at", .datetime).notNull()
+                table.column("last_seen_at", .datetime)
+                // Highest request timestamp accepted from the phone: older or equal ones are replays.
+                table.column("last_request_ms", .integer).notNull().defaults(to: 0)
+            }
+
+            try db.create(table: "activation_code") { table in
+                // SHA-256 of the code; the code itself is never stored.
+                table.primaryKey("code_hash", .text)
+                table.column("user_id", .integer).notNull().indexed().references("user", onDelete: .cascade)
+                table.column("activation_id", .text).notNull().references("activation")
+                table.column("created_at", .datetime).notNull()
+                table.column("expires_at", .datetime).notNull()
+                table.column("used_at", .datetime)
+                table.column("device_id", .text).references("device", onDelete: .setNull)
+            }
+
+            try db.create(table: "admin_token") { table in
+                table.primaryKey("id", .text)
+                // SHA-256 of the token's secret part.
+                table.column("secret_hash", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,342 @@
+import CountersignCore
+import Crypto
+import Foundation
+import GRDB
+
+/// The registry on one SQLite file.
+public final class SQLiteRegistryStore: RegistryStore {
+    let pool: DatabasePool
+    let secrets: SecretBox
+
+    public init(pool: DatabasePool, secrets: SecretBox) {
+        self.pool = pool
+        self.secrets = secrets
+    }
+
+    // MARK: Providers
+
+    public func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView {
+        try await pool.write { db in
+            if try ProviderRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
+                throw StoreError.providerExists(request.name)
+            }
+            var record = ProviderRecord(
+                id: nil, name: request.name, billing: request.billing.rawValue, tenant: request.tenant ?? "default",
+                settings: "{}", createdAt: now)
+            try record.insert(db)
+            return try Self.providerView(record, currentProviderId: Self.currentActivation(db)?.providerId)
+        }
+    }
+
+    public func providers() async throws -> [ProviderView] {
+        try await pool.read { db in
+            let currentProviderId = try Self.currentActivation(db)?.providerId
+            return try ProviderRecord.order(Column("name")).fetchAll(db).map {
+                try Self.providerView($0, currentProviderId: currentProviderId)
+            }
+        }
+    }
+
+    public func provider(named name: String) async throws -> ProviderView {
+        try await pool.read { db in
+            let record = try Self.providerRecord(named: name, db)
+            return try Self.providerView(record, currentProviderId: Self.currentActivation(db)?.providerId)
+        }
+    }
+
+    // MARK: Activations
+
+    public func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws
+        -> ActivationView
+    {
+        let id = UUID().uuidString.lowercased()
+        let sealedKey = try secrets.seal(serverKey.rawRepresentation, purpose: Self.serverKeyPurpose(id))
+        return try await pool.write { db in
+            let provider = try Self.providerRecord(named: providerName, db)
+            if let current = try Self.currentActivation(db) {
+                let currentProvider = try ProviderRecord.fetchOne(db, key: current.providerId)
+                throw StoreError.alreadyActivated(provider: currentProvider?.name ?? "?")
+            }
+            let record = ActivationRecord(
+                id: id, providerId: provider.id ?? 0, serverPublicKey: serverKey.publicKey.x963Representation,
+                serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
+            try record.insert(db)
+            return Self.activationView(record, providerName: provider.name)
+        }
+    }
+
+    public func currentActivation() async throws -> ActivationView? {
+        try await pool.read { db in
+            guard let record = try Self.currentActivation(db) else { return nil }
+            let provider = try ProviderRecord.fetchOne(db, key: record.providerId)
+            return Self.activationView(record, providerName: provider?.name ?? "?")
+        }
+    }
+
+    public func serverSigningKey(activationId: String) async throws -> P256.Signing.PrivateKey {
+        let sealed = try await pool.read { db in
+            try ActivationRecord.fetchOne(db, key: activationId)?.serverPrivateKeySealed
+        }
+        guard let sealed else { throw StoreError.notActivated }
+        let raw = try secrets.open(sealed, purpose: Self.serverKeyPurpose(activationId))
+        return try P256.Signing.PrivateKey(rawRepresentation: raw)
+    }
+
+    // MARK: Users
+
+    public func createUser(_ request: CreateUserRequest, now: Date) async throws -> UserView {
+        try await pool.write { db in
+            if try UserRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
+                throw StoreError.userExists(request.name)
+            }
+            var record = UserRecord(
+                id: nil, name: request.name, firstName: request.firstName, lastName: request.lastName,
+                email: request.email, phone: request.phone, country: request.country,
+                status: UserStatus.enabled.rawValue, createdAt: now)
+            try record.insert(db)
+            return try Self.userView(record, db)
+        }
+    }
+
+    public func users() async throws -> [UserView] {
+        try await pool.read { db in
+            try UserRecord.order(Column("name")).fetchAll(db).map { try Self.userView($0, db) }
+        }
+    }
+
+    public func user(named name: String) async throws -> UserView {
+        try await pool.read { db in try Self.userView(Self.userRecord(named: name, db), db) }
+    }
+
+    public func setUserStatus(_ name: String, to status: UserStatus) async throws -> UserView {
+        try await pool.write { db in
+            var record = try Self.userRecord(named: name, db)
+            record.status = status.rawValue
+            try record.update(db)
+            return try Self.userView(record, db)
+        }
+    }
+
+    public func deleteUser(_ name: String) async throws {
+        try await pool.write { db in
+            // Devices and activation codes go with the user (ON DELETE CASCADE).
+            _ = try Self.userRecord(named: name, db).delete(db)
+        }
+    }
+
+    public func counts() async throws -> RegistryCounts {
+        try await pool.read { db in
+            let users = try UserRecord.fetchCount(db)
+            let devices = try DeviceRecord.filter(Column("status") != DeviceStatus.removed.rawValue).fetchCount(db)
+            let active = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
+                    WHERE device.status = 'active' AND activation.is_current
+                    """) ?? 0
+            return RegistryCounts(users: users, devices: devices, activeDevices: active)
+        }
+    }
+
+    // MARK: Pairing
+
+    public func createActivationCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws {
+        try await pool.write { db in
+            let userRecord = try Self.userRecord(named: user, db)
+            guard userRecord.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user) }
+            guard let activation = try Self.currentActivation(db) else { throw StoreError.notActivated }
+            try ActivationCodeRecord(
+                codeHash: codeHash, userId: userRecord.id ?? 0, activationId: activation.id, createdAt: now,
+                expiresAt: expiresAt, usedAt: nil, deviceId: nil
+            ).insert(db)
+        }
+    }
+
+    public func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice {
+        let deviceId = UUID().uuidString.lowercased()
+        let sealedSecret = try secrets.seal(device.oathSecret, purpose: Self.oathSecretPurpose(deviceId))
+        return try await pool.write { db in
+            guard var code = try ActivationCodeRecord.fetchOne(db, key: codeHash) else {
+                throw StoreError.unknownActivationCode
+            }
+            guard code.usedAt == nil else { throw StoreError.activationCodeUsed }
+            guard code.expiresAt > now else { throw StoreError.activationCodeExpired }
+            guard let activation = try Self.currentActivation(db), activation.id == code.activationId else {
+                throw StoreError.activationCodeForOldActivation
+            }
+            guard let user = try UserRecord.fetchOne(db, key: code.userId) else { throw StoreError.unknownActivationCode }
+            guard user.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user.name) }
+
+            let record = DeviceRecord(
+                id: deviceId, userId: code.userId, activationId: activation.id, platform: device.platform.rawValue,
+                pushToken: device.pushToken, pushTokenInvalidAt: nil, pushTokenInvalidReason: nil,
+                environment: device.environment.rawValue, publicKey: device.publicKey, oathSecretSealed: sealedSecret,
+                displayName: device.displayName, status: DeviceStatus.active.rawValue, statusReason: nil,
+                statusChangedAt: nil, createdAt: now, lastSeenAt: now, lastRequestMs: 0)
+            try record.insert(db)
+            code.usedAt = now
+            code.deviceId = deviceId
+            try code.update(db)
+            let provider = try ProviderRecord.fetchOne(db, key: activation.providerId)
+            return PairedDevice(
+                device: Self.deviceView(record, userName: user.name),
+                activation: Self.activationView(activation, providerName: provider?.name ?? "?"))
+        }
+    }
+
+    // MARK: Devices
+
+    public func devices(user: String?) async throws -> [DeviceView] {
+        try await pool.read { db in
+            var request = DeviceRecord.order(Column("created_at"))
+            if let user {
+                let userRecord = try Self.userRecord(named: user, db)
+                request = request.filter(Column("user_id") == userRecord.id)
+            }
+            let names = try Dictionary(
+                UserRecord.fetchAll(db).map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
+            return try request.fetchAll(db).map { Self.deviceView($0, userName: names[$0.userId] ?? "?") }
+        }
+    }
+
+    public func device(id: String) async throws -> DeviceView {
+        try await pool.read { db in try Self.deviceView(Self.deviceRecord(id: id, db), db) }
+    }
+
+    public func deviceCredentials(id: String) async throws -> DeviceCredentials {
+        try await pool.read { db in
+            let record = try Self.deviceRecord(id: id, db)
+            let activation = try ActivationRecord.fetchOne(db, key: record.activationId)
+            let user = try UserRecord.fetchOne(db, key: record.userId)
+            return DeviceCredentials(
+                deviceId: record.id, user: user?.name ?? "?", activationId: record.activationId,
+                publicKey: record.publicKey, status: DeviceStatus(rawValue: record.status) ?? .removed,
+                activationIsCurrent: activation?.isCurrent ?? false)
+        }
+    }
+
+    public func deviceOATHSecret(id: String) async throws -> [UInt8] {
+        let sealed = try await pool.read { db in try Self.deviceRecord(id: id, db).oathSecretSealed }
+        return Array(try secrets.open(sealed, purpose: Self.oathSecretPurpose(id)))
+    }
+
+    public func removeDevice(id: String, now: Date) async throws -> DeviceView {
+        try await pool.write { db in
+            var record = try Self.deviceRecord(id: id, db)
+            if record.status != DeviceStatus.removed.rawValue {
+                record.status = DeviceStatus.removed.rawValue
+                record.statusReason = "removed by an administrator"
+                record.statusChangedAt = now
+                try record.update(db)
+            }
+            return try Self.deviceView(record, db)
+        }
+    }
+
+    public func updatePushToken(
+        deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
+    ) async throws -> DeviceView {
+        try await pool.write { db in
+            var record = try Self.deviceRecord(id: deviceId, db)
+            let activation = try ActivationRecord.fetchOne(db, key: record.activationId)
+            guard record.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
+                throw StoreError.deviceNotActivated
+            }
+            guard requestTimestampMillis > record.lastRequestMs else { throw StoreError.replayedRequest }
+            record.lastRequestMs = requestTimestampMillis
+            record.lastSeenAt = now
+            record.pushToken = token
+            record.pushTokenInvalidAt = nil
+            record.pushTokenInvalidReason = nil
+            if let environment { record.environment = environment.rawValue }
+            try record.update(db)
+            return try Self.deviceView(record, db)
+        }
+    }
+
+    // MARK: Admin tokens
+
+    public func createAdminToken(id: String, secretHash: String, name: String, now: Date) async throws {
+        try await pool.write { db in
+            try AdminTokenRecord(id: id, secretHash: secretHash, name: name, createdAt: now).insert(db)
+        }
+    }
+
+    public func adminTokenSecretHash(id: String) async throws -> String? {
+        try await pool.read { db in try AdminTokenRecord.fetchOne(db, key: id)?.secretHash }
+    }
+
+    public func hasAdminTokens() async throws -> Bool {
+        try await pool.read { db in try AdminTokenRecord.fetchCount(db) > 0 }
+    }
+}
+
+// MARK: - Row helpers
+
+extension SQLiteRegistryStore {
+    static func serverKeyPurpose(_ activationId: String) -> String { "activation-server-key:\(activationId)" }
+    static func oathSecretPurpose(_ deviceId: String) -> String { "device-oath-secret:\(deviceId)" }
+
+    static func currentActivation(_ db: Database) throws -> ActivationRecord? {
+        try ActivationRecord.filter(Column("is_current") == true).fetchOne(db)
+    }
+
+    static func providerRecord(named name: String, _ db: Database) throws -> ProviderRecord {
+        guard let record = try ProviderRecord.filter(Column("name") == name).fetchOne(db) else {
+            throw StoreError.providerNotFound(name)
+        }
+        return record
+    }
+
+    static func userRecord(named name: String, _ db: Database) throws -> UserRecord {
+        guard let record = try UserRecord.filter(Column("name") == name).fetchOne(db) else {
+            throw StoreError.userNotFound(name)
+        }
+        return record
+    }
+
+    static func deviceRecord(id: String, _ db: Database) throws -> DeviceRecord {
+        guard let record = try DeviceRecord.fetchOne(db, key: id) else { throw StoreError.deviceNotFound(id) }
+        return record
+    }
+
+    static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> ProviderView {
+        ProviderView(
+            name: record.name, billing: BillingModel(rawValue: record.billing) ?? .perUser, tenant: record.tenant,
+            createdAt: record.createdAt, isCurrent: record.id == currentProviderId)
+    }
+
+    static func activationView(_ record: ActivationRecord, providerName: String) -> ActivationView {
+        ActivationView(
+            id: record.id, provider: providerName, serverPublicKey: Base64URL.encode(record.serverPublicKey),
+            createdAt: record.createdAt, isCurrent: record.isCurrent)
+    }
+
+    static func userView(_ record: UserRecord, _ db: Database) throws -> UserView {
+        let activeDevices = try Int.fetchOne(
+            db,
+            sql: """
+                SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
+                WHERE device.user_id = ? AND device.status = 'active' AND activation.is_current
+                """, arguments: [record.id]) ?? 0
+        return UserView(
+            name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
+            phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,
+            createdAt: record.createdAt, activeDevices: activeDevices)
+    }
+
+    static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {
+        let userName = try UserRecord.fetchOne(db, key: record.userId)?.name ?? "?"
+        return deviceView(record, userName: userName)
+    }
+
+    static func deviceView(_ record: DeviceRecord, userName: String) -> DeviceView {
+        DeviceView(
+            id: record.id, user: userName, activationId: record.activationId,
+            platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
+            environment: PushEnvironment(rawValue: record.environment) ?? .production,
+            hasPushToken: record.pushToken != nil && record.pushTokenInvalidAt == nil, displayName: record.displayName,
+            status: DeviceStatus(rawValue: record.status) ?? .removed, statusReason: record.statusReason,
+            createdAt: record.createdAt, lastSeenAt: record.lastSeenAt)
+    }
+}

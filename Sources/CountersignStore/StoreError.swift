@@ -1,0 +1,42 @@
+/// What the store refuses, worded for the person who asked.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case providerExists(String)
+    case providerNotFound(String)
+    case billingIsFixed(provider: String, current: String)
+    case alreadyActivated(provider: String)
+    case notActivated
+    case userExists(String)
+    case userNotFound(String)
+    case userDisabled(String)
+    case deviceNotFound(String)
+    case unknownActivationCode
+    case activationCodeUsed
+    case activationCodeExpired
+    case activationCodeForOldActivation
+    /// The device was invalidated or removed, or paired under an activation that is no longer current.
+    case deviceNotActivated
+    case replayedRequest
+
+    public var description: String {
+        switch self {
+        case .providerExists(let name): "a provider named '\(name)' already exists"
+        case .providerNotFound(let name): "no provider is named '\(name)'"
+        case .billingIsFixed(let provider, let current):
+            "the billing model of provider '\(provider)' is \(current) and cannot be changed once created; create another provider for another model"
+        case .alreadyActivated(let provider):
+            "this server is already activated with provider '\(provider)'; re-link it with a re-activation instead"
+        case .notActivated: "this server is not activated yet: run 'countersign activate --provider NAME' first"
+        case .userExists(let name): "a user named '\(name)' already exists"
+        case .userNotFound(let name): "no user is named '\(name)'"
+        case .userDisabled(let name): "user '\(name)' is disabled"
+        case .deviceNotFound(let id): "no device has id '\(id)'"
+        case .unknownActivationCode: "the activation code is not known; ask your administrator for a new one"
+        case .activationCodeUsed: "the activation code has already been used; ask your administrator for a new one"
+        case .activationCodeExpired: "the activation code has expired; ask your administrator for a new one"
+        case .activationCodeForOldActivation:
+            "the activation code was issued before the server was re-activated; ask your administrator for a new one"
+        case .deviceNotActivated: "Authentication request is not for an activated account"
+        case .replayedRequest: "the request's timestamp is not newer than the last one accepted from this device"
+        }
+    }
+}

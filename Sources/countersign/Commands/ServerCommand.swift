@@ -1,0 +1,57 @@
+import ArgumentParser
+import CountersignServer
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server", abstract: "Run the Countersign server on an embedded SQLite database.")
+
+    @Option(help: "The data directory: database, master key, admin token. Created on first start.")
+    var data: String = "./data"
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen: String = "127.0.0.1:8180"
+
+    @Option(help: "The URL phones use to reach this server, put in pairing URLs (default: http://HOST:PORT).")
+    var publicURL: String?
+
+    @Option(help: "This server's name, shown in status and written to the auth log.")
+    var name: String = ProcessInfo.processInfo.hostName
+
+    @Option(help: "How long an activation code stays valid, in seconds.")
+    var codeLifetime: Int = Int(ServerSettings.defaultActivationCodeLifetime)
+
+    @Flag(help: "Development mode: link to a local provider on first start so a simulated phone can pair at once.")
+    var dev = false
+
+    func validate() throws {
+        _ = try parsedListen()
+        if let publicURL, URL(string: publicURL)?.host == nil {
+            throw ValidationError("--public-url '\(publicURL)' is not a URL such as https://mfa.example.com")
+        }
+        guard codeLifetime > 0, TimeInterval(codeLifetime) <= ServerSettings.maxActivationCodeLifetime else {
+            throw ValidationError("--code-lifetime must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime)) seconds")
+        }
+    }
+
+    func parsedListen() throws -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (1...65535).contains(port), colon > listen.startIndex
+        else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8180") }
+        return (String(listen[..<colon]), port)
+    }
+
+    func run() async throws {
+        let (host, port) = try parsedListen()
+        let options = ServerRunner.Options(
+            dataPath: data, host: host, port: port, publicURL: publicURL.flatMap(URL.init(string:)), serverName: name,
+            activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
+        // Files the server makes (database, WAL, keys) are for its own user only.
+        umask(0o077)
+        try await ServerRunner(options: options).run()
+    }
+}

@@ -1,0 +1,17 @@
+import ArgumentParser
+
+@main
+struct Countersign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "countersign",
+        abstract: "Countersign: an on-premises multi-factor authentication server.",
+        discussion: """
+            'countersign server' runs the server. The other commands call a running server's admin API:
+            give its address and an admin token with --server and --token, or with COUNTERSIGN_SERVER
+            and COUNTERSIGN_TOKEN.
+            """,
+        subcommands: [
+            ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
+            DeviceCommand.self,
+        ])
+}
