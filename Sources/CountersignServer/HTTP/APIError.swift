@@ -2,6 +2,7 @@ import CountersignCore
 import CountersignStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// An error the API answers with: a status, a stable code and a sentence for people.
 public struct APIError: HTTPResponseError, CustomStringConvertible {
@@ -26,6 +27,9 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     static func invalid(_ message: String) -> APIError { APIError(.badRequest, code: "invalid_request", message) }
     static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
+    static let bodyTooLarge = APIError(
+        .contentTooLarge, code: "body_too_large",
+        "the request body is larger than \(CountersignRequestContext.maxBodyBytes) bytes")
     static let notActivated = APIError(.forbidden, code: "not_activated", ActivationMessages.notActivated)
 }
 
@@ -37,14 +41,11 @@ extension APIError {
         case let error as Validation.Failure: return .invalid(error.message)
         case let error as StoreError: return from(error)
         case let error as DecodingError: return .invalid(describe(error))
+        case is NIOTooManyBytesError: return .bodyTooLarge
         case let error as HTTPError:
             // Hummingbird's own refusals (too large, bad method, …) get the same body shape.
-            let code = error.status == .contentTooLarge ? "body_too_large" : "http_\(error.status.code)"
-            let message =
-                error.status == .contentTooLarge
-                ? "the request body is larger than \(CountersignRequestContext.maxBodyBytes) bytes"
-                : (error.body ?? error.status.reasonPhrase)
-            return APIError(error.status, code: code, message)
+            if error.status == .contentTooLarge { return .bodyTooLarge }
+            return APIError(error.status, code: "http_\(error.status.code)", error.body ?? error.status.reasonPhrase)
         default: return nil
         }
     }

@@ -1,0 +1,177 @@
+import CountersignCore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import CountersignServer
+
+@Suite("Admin API")
+struct AdminAPITests {
+    @Test(
+        "admin routes answer 401 without a token or with a wrong one",
+        arguments: [
+            (HTTPRequest.Method.get, "/v1/status"), (.get, "/v1/users"), (.post, "/v1/users"), (.get, "/v1/providers"),
+            (.post, "/v1/activations"), (.get, "/v1/devices"), (.delete, "/v1/devices/x"),
+            (.post, "/v1/users/alice/pairing-codes"),
+        ])
+    func unauthorized(method: HTTPRequest.Method, path: String) async throws {
+        let server = try await TestServer.make()
+        let wrongToken = server.adminToken.dropLast() + (server.adminToken.hasSuffix("A") ? "B" : "A")
+        try await server.makeApplication().test(.router) { client in
+            for headers: HTTPFields in [
+                [:], [.authorization: "Bearer \(wrongToken)"], [.authorization: "Basic \(server.adminToken)"],
+                [.authorization: "Bearer csa_0000000000000000_x"],
+            ] {
+                try await client.execute(uri: path, method: method, headers: headers, body: ByteBuffer(json: "{}")) {
+                    #expect($0.status == .unauthorized)
+                    #expect($0.errorCode == "unauthorized")
+                }
+            }
+        }
+        #expect(try await server.userCount() == 1)
+    }
+
+    @Test("a valid admin token is accepted")
+    func authorized() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(uri: "/v1/status", method: .get, headers: server.adminHeaders) { response in
+                #expect(response.status == .ok)
+                let status = try APIJSON.makeDecoder().decode(StatusView.self, from: Data(response.body.readableBytesView))
+                #expect(status.activation?.provider == "acme")
+                #expect(status.users == 1)
+            }
+        }
+    }
+
+    @Test(
+        "malformed bodies get a 400 that names the problem, and store nothing",
+        arguments: [
+            ("{\"name\": ", "not valid JSON"), ("{\"name\": 5}", "'name' must be a string"),
+            ("{\"first\": \"x\"}", "'name' is required"), ("", "needs a JSON body"),
+            ("{\"name\": \"bob\", \"phone\": \"5550100\"}", "E.164"), ("{\"name\": \"b/ob\"}", "letters, digits"),
+        ])
+    func malformed(body: String, expectedMessage: String) async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/users", method: .post, headers: server.adminHeaders, body: ByteBuffer(json: body)
+            ) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.errorCode == "invalid_request")
+                #expect(response.errorMessage?.contains(expectedMessage) == true, "\(response.errorMessage ?? "")")
+            }
+        }
+        #expect(try await server.userCount() == 1)
+    }
+
+    @Test("an oversized body gets 413 and stores nothing")
+    func oversized() async throws {
+        let server = try await TestServer.make()
+        let padding = String(repeating: "x", count: CountersignRequestContext.maxBodyBytes)
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/users", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"name\": \"bob\", \"lastName\": \"\(padding)\"}")
+            ) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.errorCode == "body_too_large")
+            }
+            try await client.execute(
+                uri: "/v1/devices", method: .post, body: ByteBuffer(json: "{\"code\": \"\(padding)\"}")
+            ) { #expect($0.status == .contentTooLarge) }
+        }
+        #expect(try await server.userCount() == 1)
+        #expect(try await server.deviceCount() == 0)
+    }
+
+    @Test("a provider's billing model cannot change")
+    func billingFixed() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/providers/acme", method: .patch, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"billing\": \"per-authentication\"}")
+            ) { response in
+                #expect(response.status == .conflict)
+                #expect(response.errorCode == "billing_model_fixed")
+                #expect(response.errorMessage?.contains("cannot be changed") == true)
+            }
+            try await client.execute(
+                uri: "/v1/providers/acme", method: .patch, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"billing\": \"per-user\"}")
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/v1/providers/acme", method: .patch, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"billing\": \"monthly\"}")
+            ) { #expect($0.status == .badRequest) }
+        }
+        #expect(try await server.store.provider(named: "acme").billing == .perUser)
+    }
+
+    @Test("providers, users and activations are created and listed")
+    func lifecycle() async throws {
+        let server = try await TestServer.make(activated: false)
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(
+                uri: "/v1/users/alice/pairing-codes", method: .post, headers: server.adminHeaders
+            ) {
+                #expect($0.status == .conflict)
+                #expect($0.errorCode == "server_not_activated")
+            }
+            try await client.execute(
+                uri: "/v1/providers", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"name\": \"acme\", \"billing\": \"per-authentication\", \"tenant\": \"t1\"}")
+            ) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/v1/providers", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"name\": \"acme\", \"billing\": \"per-user\"}")
+            ) { #expect($0.status == .conflict) }
+            try await client.execute(
+                uri: "/v1/activations", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"provider\": \"acme\"}")
+            ) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/v1/activations", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"provider\": \"acme\"}")
+            ) { #expect($0.status == .conflict) }
+            try await client.execute(
+                uri: "/v1/users/alice/pairing-codes", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: "{\"validForSeconds\": 60}")
+            ) { response in
+                #expect(response.status == .created)
+                let code = try APIJSON.makeDecoder().decode(PairingCodeView.self, from: Data(response.body.readableBytesView))
+                #expect(code.url.hasPrefix("countersign://pair?server="))
+                #expect(try Base32.decode(code.code).count * 8 >= 128)
+                #expect(abs(code.expiresAt.timeIntervalSince(server.clock.now()) - 60) < 1)
+            }
+            try await client.execute(
+                uri: "/v1/users/nobody/pairing-codes", method: .post, headers: server.adminHeaders
+            ) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/users/alice/disable", method: .post, headers: server.adminHeaders) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(
+                uri: "/v1/users/alice/pairing-codes", method: .post, headers: server.adminHeaders
+            ) { #expect($0.status == .forbidden) }
+        }
+        #expect(try await server.store.currentActivation()?.provider == "acme")
+    }
+
+    @Test("health and metrics need no token, and metrics count requests by route")
+    func healthAndMetrics() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/users", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(
+                    text.contains(#"countersign_http_requests_total{method="GET",route="/v1/users",status="401"} 1"#),
+                    "\(text)")
+                #expect(text.contains(#"route="/health""#))
+            }
+        }
+    }
+}

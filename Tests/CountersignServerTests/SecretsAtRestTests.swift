@@ -1,0 +1,50 @@
+import CountersignCore
+import CountersignPhoneKit
+import CountersignServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Secrets at rest")
+struct SecretsAtRestTests {
+    /// Every byte SQLite has written: the main file and its write-ahead log.
+    func databaseBytes(_ server: TestServer) throws -> Data {
+        let files = try FileManager.default.contentsOfDirectory(atPath: server.folder.path)
+            .filter { $0.hasPrefix("countersign.sqlite") }
+        #expect(files.contains("countersign.sqlite"))
+        return try files.reduce(into: Data()) { all, name in
+            all += try Data(contentsOf: server.folder.appendingPathComponent(name))
+        }
+    }
+
+    @Test("after pairing, the SQLite files hold neither the OATH secret, the activation code, the admin token nor the server key")
+    func nothingInClear() async throws {
+        let server = try await TestServer.make()
+        let code = try await server.pairingCode()
+        let account = try await server.makeApplication().test(.live) { client in
+            try await PhoneClient(clock: server.clock).pair(
+                PairingURL(server: URL(string: "http://127.0.0.1:\(client.port ?? 0)")!, code: code))
+        }
+        let activation = try #require(try await server.store.currentActivation())
+        let serverKey = try await server.store.serverSigningKey(activationId: activation.id)
+        let oathSecret = try await server.store.deviceOATHSecret(id: account.deviceId)
+        let tokenSecret = String(server.adminToken.split(separator: "_", maxSplits: 2)[2])
+
+        let bytes = try databaseBytes(server)
+        let mustNotAppear: [(String, Data)] = [
+            ("OATH secret", Data(oathSecret)),
+            ("OATH secret in Base32", Data(account.oath.secret.utf8)),
+            ("activation code", Data(code.utf8)),
+            ("admin token", Data(server.adminToken.utf8)),
+            ("admin token secret", Data(tokenSecret.utf8)),
+            ("server private key", serverKey.rawRepresentation),
+        ]
+        for (name, secret) in mustNotAppear {
+            #expect(bytes.range(of: secret) == nil, "\(name) is stored in clear")
+        }
+        // The check can fail: what is meant to be stored in clear is found.
+        #expect(bytes.range(of: serverKey.publicKey.x963Representation) != nil)
+        #expect(bytes.range(of: Data(SecretHash.sha256Hex(code).utf8)) != nil)
+    }
+}

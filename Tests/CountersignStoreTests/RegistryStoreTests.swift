@@ -1,0 +1,109 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Registry store")
+struct RegistryStoreTests {
+    @Test("redeeming a code stores the device and spends the code in one step")
+    func redeem() async throws {
+        let fixture = try StoreFixture()
+        let (_, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        let device = fixture.newDevice()
+        let paired = try await store.redeemActivationCode(codeHash: "h1", device: device, now: fixture.now)
+        #expect(paired.device.user == "alice")
+        #expect(paired.device.status == .active)
+        #expect(try await store.deviceOATHSecret(id: paired.device.id) == device.oathSecret)
+        await #expect(throws: StoreError.activationCodeUsed) {
+            try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
+        }
+        #expect(try await store.devices(user: "alice").count == 1)
+    }
+
+    @Test("expired and unknown codes store nothing")
+    func refusedCodes() async throws {
+        let fixture = try StoreFixture()
+        let (_, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        await #expect(throws: StoreError.activationCodeExpired) {
+            try await store.redeemActivationCode(
+                codeHash: "h1", device: fixture.newDevice(), now: fixture.now.addingTimeInterval(600))
+        }
+        await #expect(throws: StoreError.unknownActivationCode) {
+            try await store.redeemActivationCode(codeHash: "nope", device: fixture.newDevice(), now: fixture.now)
+        }
+        #expect(try await store.devices(user: nil).isEmpty)
+    }
+
+    @Test("a disabled user can neither get nor redeem a code")
+    func disabledUser() async throws {
+        let fixture = try StoreFixture()
+        let (_, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        _ = try await store.setUserStatus("alice", to: .disabled)
+        await #expect(throws: StoreError.userDisabled("alice")) {
+            try await store.createActivationCode(
+                user: "alice", codeHash: "h2", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        }
+        await #expect(throws: StoreError.userDisabled("alice")) {
+            try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
+        }
+    }
+
+    @Test("push token updates need a newer timestamp each time, and an active device")
+    func pushTokenReplay() async throws {
+        let fixture = try StoreFixture()
+        let (_, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        let id = try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
+            .device.id
+        _ = try await store.updatePushToken(
+            deviceId: id, token: "t1", environment: nil, requestTimestampMillis: 10, now: fixture.now)
+        await #expect(throws: StoreError.replayedRequest) {
+            try await store.updatePushToken(
+                deviceId: id, token: "t2", environment: nil, requestTimestampMillis: 10, now: fixture.now)
+        }
+        _ = try await store.removeDevice(id: id, now: fixture.now)
+        await #expect(throws: StoreError.deviceNotActivated) {
+            try await store.updatePushToken(
+                deviceId: id, token: "t3", environment: nil, requestTimestampMillis: 11, now: fixture.now)
+        }
+        let device = try await store.device(id: id)
+        #expect(device.status == .removed)
+        #expect(try await store.deviceCredentials(id: id).isActivated == false)
+    }
+
+    @Test("deleting a user deletes their devices and codes")
+    func deleteCascades() async throws {
+        let fixture = try StoreFixture()
+        let (pool, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        _ = try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
+        try await store.deleteUser("alice")
+        let remaining = try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM device) + (SELECT COUNT(*) FROM activation_code)")
+        }
+        #expect(remaining == 0)
+        await #expect(throws: StoreError.userNotFound("alice")) { try await store.user(named: "alice") }
+    }
+
+    @Test("the server key opens only with the master key that sealed it")
+    func serverKey() async throws {
+        let fixture = try StoreFixture()
+        let (pool, store) = try await fixture.seeded()
+        let activation = try #require(try await store.currentActivation())
+        let key = try await store.serverSigningKey(activationId: activation.id)
+        #expect(Base64URL.encode(key.publicKey.x963Representation) == activation.serverPublicKey)
+        let otherStore = SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
+        await #expect(throws: SecretBox.Failure.cannotOpen) {
+            try await otherStore.serverSigningKey(activationId: activation.id)
+        }
+    }
+}
