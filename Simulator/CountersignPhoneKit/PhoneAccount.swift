@@ -24,7 +24,9 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
     }
 
     public func signingKey() throws -> P256.Signing.PrivateKey {
-        guard let raw = Base64URL.decode(privateKey) else { throw PhoneError.corruptState("the account's key is unreadable") }
+        guard let raw = Base64URL.decode(privateKey) else {
+            throw PhoneError.corruptState("the account's key is unreadable")
+        }
         return try P256.Signing.PrivateKey(rawRepresentation: raw)
     }
 

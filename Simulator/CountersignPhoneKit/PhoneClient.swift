@@ -23,7 +23,8 @@ public struct PhoneClient: Sendable {
             publicKey: PublicKeyEncoding.encode(key.publicKey), displayName: displayName)
         let client = JSONHTTPClient(baseURL: url.server)
         let body = try client.encode(request) ?? Data()
-        let (status, answer) = try await send(client, method: "POST", path: "/v1/devices", body: body, key: key, deviceId: nil)
+        let (status, answer) = try await send(
+            client, method: "POST", path: "/v1/devices", body: body, key: key, deviceId: nil)
         let response = try JSONHTTPClient.decode(PairingResponse.self, status: status, body: answer)
         return PhoneAccount(
             server: url.server, user: response.user, deviceId: response.deviceId, activationId: response.activationId,

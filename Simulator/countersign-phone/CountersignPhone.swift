@@ -51,8 +51,10 @@ struct Accounts: AsyncParsableCommand {
         if format == "json" {
             // Scripts get what identifies an account, never the secrets.
             let rows = accounts.map {
-                ["account": $0.label, "user": $0.user, "server": $0.server.absoluteString, "deviceId": $0.deviceId,
-                 "activationId": $0.activationId]
+                [
+                    "account": $0.label, "user": $0.user, "server": $0.server.absoluteString, "deviceId": $0.deviceId,
+                    "activationId": $0.activationId,
+                ]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

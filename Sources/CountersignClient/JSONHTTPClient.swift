@@ -2,7 +2,7 @@ import CountersignCore
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// An error answer from a Countersign server, or a failure to reach it.
@@ -36,7 +36,8 @@ public struct JSONHTTPClient: Sendable {
     }
 
     /// Sends raw bytes and returns the status and body; refuses nothing by status.
-    public func send(method: String, path: String, body: Data?, headers: [String: String] = [:]) async throws(ClientError)
+    public func send(method: String, path: String, body: Data?, headers: [String: String] = [:])
+        async throws(ClientError)
         -> (status: Int, body: Data)
     {
         guard let url = URL(string: path, relativeTo: baseURL) else {
@@ -55,7 +56,8 @@ public struct JSONHTTPClient: Sendable {
         } catch {
             throw ClientError(
                 status: nil, code: nil,
-                message: "cannot reach the Countersign server at \(baseURL.absoluteString): \(error.localizedDescription)")
+                message:
+                    "cannot reach the Countersign server at \(baseURL.absoluteString): \(error.localizedDescription)")
         }
     }
 
@@ -98,6 +100,7 @@ public struct JSONHTTPClient: Sendable {
             return ClientError(status: status, code: error.error.code, message: error.error.message)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-        return ClientError(status: status, code: nil, message: "the server answered \(status)\(text.isEmpty ? "" : ": \(text)")")
+        return ClientError(
+            status: status, code: nil, message: "the server answered \(status)\(text.isEmpty ? "" : ": \(text)")")
     }
 }

@@ -15,7 +15,9 @@ public struct ServerSettings: Sendable {
     /// An activation code outliving a week is more likely leaked than used.
     public static let maxActivationCodeLifetime: TimeInterval = 7 * 24 * 3600
 
-    public init(serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime) {
+    public init(
+        serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime
+    ) {
         self.serverName = serverName
         self.publicURL = publicURL
         self.activationCodeLifetime = activationCodeLifetime

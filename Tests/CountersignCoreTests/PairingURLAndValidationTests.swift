@@ -15,7 +15,10 @@ struct PairingURLTests {
     @Test(
         "malformed pairing URLs are refused with the reason",
         arguments: [
-            ("https://example.com/pair?code=A", PairingURL.ParseError.notAPairingURL("https://example.com/pair?code=A")),
+            (
+                "https://example.com/pair?code=A",
+                PairingURL.ParseError.notAPairingURL("https://example.com/pair?code=A")
+            ),
             ("countersign://pair?code=A", .missingParameter("server")),
             ("countersign://pair?server=http%3A%2F%2Fh", .missingParameter("code")),
             ("countersign://pair?server=ftp%3A%2F%2Fh&code=A", .badServerURL("ftp://h")),
@@ -32,7 +35,9 @@ struct ValidationTests {
         #expect(try Validation.phoneNumber(number) == number)
     }
 
-    @Test("non-E.164 numbers are refused", arguments: ["14155550100", "+0123456789", "+1 415 555 0100", "+1234", "+1234567890123456", "+1415555O100"])
+    @Test(
+        "non-E.164 numbers are refused",
+        arguments: ["14155550100", "+0123456789", "+1 415 555 0100", "+1234", "+1234567890123456", "+1415555O100"])
     func badPhones(number: String) {
         #expect(throws: Validation.Failure.self) { try Validation.phoneNumber(number) }
     }

@@ -24,7 +24,9 @@ struct SecurityTests {
         var tampered = sealed
         tampered[tampered.count - 1] ^= 0x01
         #expect(throws: SecretBox.Failure.cannotOpen) { try box.open(tampered, purpose: "a") }
-        #expect(throws: SecretBox.Failure.wrongKeyLength(16)) { try SecretBox(masterKey: [UInt8](repeating: 0, count: 16)) }
+        #expect(throws: SecretBox.Failure.wrongKeyLength(16)) {
+            try SecretBox(masterKey: [UInt8](repeating: 0, count: 16))
+        }
     }
 
     @Test("constant-time equality agrees with ==")
@@ -59,7 +61,9 @@ struct DeviceRequestSignatureTests {
     func verifies() throws {
         let signature = try DeviceRequestSignature.sign(
             method: "PUT", path: "/v1/devices/d/push-token", timestampMillis: 1000, body: body, with: key)
-        func check(method: String = "PUT", path: String = "/v1/devices/d/push-token", time: Int64 = 1000, body: Data? = nil)
+        func check(
+            method: String = "PUT", path: String = "/v1/devices/d/push-token", time: Int64 = 1000, body: Data? = nil
+        )
             -> Bool
         {
             DeviceRequestSignature.isValid(
@@ -73,7 +77,8 @@ struct DeviceRequestSignatureTests {
         #expect(!check(body: Data(#"{"pushToken":"abd"}"#.utf8)))
         #expect(
             !DeviceRequestSignature.isValid(
-                signature: signature, method: "PUT", path: "/v1/devices/d/push-token", timestampMillis: 1000, body: body,
+                signature: signature, method: "PUT", path: "/v1/devices/d/push-token", timestampMillis: 1000,
+                body: body,
                 publicKey: P256.Signing.PrivateKey().publicKey))
         #expect(
             !DeviceRequestSignature.isValid(

@@ -38,7 +38,8 @@ struct AdminAPITests {
         try await server.makeApplication().test(.router) { client in
             try await client.execute(uri: "/v1/status", method: .get, headers: server.adminHeaders) { response in
                 #expect(response.status == .ok)
-                let status = try APIJSON.makeDecoder().decode(StatusView.self, from: Data(response.body.readableBytesView))
+                let status = try APIJSON.makeDecoder().decode(
+                    StatusView.self, from: Data(response.body.readableBytesView))
                 #expect(status.activation?.provider == "acme")
                 #expect(status.users == 1)
             }
@@ -141,7 +142,8 @@ struct AdminAPITests {
                 body: ByteBuffer(json: "{\"validForSeconds\": 60}")
             ) { response in
                 #expect(response.status == .created)
-                let code = try APIJSON.makeDecoder().decode(PairingCodeView.self, from: Data(response.body.readableBytesView))
+                let code = try APIJSON.makeDecoder().decode(
+                    PairingCodeView.self, from: Data(response.body.readableBytesView))
                 #expect(code.url.hasPrefix("countersign://pair?server="))
                 #expect(try Base32.decode(code.code).count * 8 >= 128)
                 #expect(abs(code.expiresAt.timeIntervalSince(server.clock.now()) - 60) < 1)

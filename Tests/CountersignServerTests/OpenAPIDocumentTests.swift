@@ -24,7 +24,9 @@ struct OpenAPIDocumentTests {
             let indent = line.prefix(while: { $0 == " " }).count
             if indent == 2, trimmed.hasPrefix("/"), trimmed.hasSuffix(":") {
                 currentPath = String(trimmed.dropLast())
-            } else if indent == 4, let path = currentPath, trimmed.hasSuffix(":"), methods.contains(String(trimmed.dropLast())) {
+            } else if indent == 4, let path = currentPath, trimmed.hasSuffix(":"),
+                methods.contains(String(trimmed.dropLast()))
+            {
                 operations.insert("\(trimmed.dropLast().uppercased()) \(path)")
             }
         }
@@ -44,7 +46,11 @@ struct OpenAPIDocumentTests {
             })
         let documented = try Self.documentedOperations()
         #expect(served.count > 10)
-        #expect(served.subtracting(documented).isEmpty, "served but not in docs/openapi.yaml: \(served.subtracting(documented).sorted())")
-        #expect(documented.subtracting(served).isEmpty, "documented but not served: \(documented.subtracting(served).sorted())")
+        #expect(
+            served.subtracting(documented).isEmpty,
+            "served but not in docs/openapi.yaml: \(served.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(served).isEmpty,
+            "documented but not served: \(documented.subtracting(served).sorted())")
     }
 }

@@ -54,7 +54,9 @@ struct PairingTests {
             let base = try baseURL(client)
             _ = try await phone.pair(PairingURL(server: base, code: used))
 
-            let reuse = await #expect(throws: ClientError.self) { try await phone.pair(PairingURL(server: base, code: used)) }
+            let reuse = await #expect(throws: ClientError.self) {
+                try await phone.pair(PairingURL(server: base, code: used))
+            }
             #expect(reuse?.code == "activation_code_used")
             #expect(reuse?.message.contains("already been used") == true)
 
@@ -72,7 +74,8 @@ struct PairingTests {
         #expect(try await server.deviceCount() == 1)
     }
 
-    @Test("a pairing signed by another key, tampered after signing, unsigned or stale is refused; the code stays usable")
+    @Test(
+        "a pairing signed by another key, tampered after signing, unsigned or stale is refused; the code stays usable")
     func forgedPairing() async throws {
         let server = try await TestServer.make()
         let code = try await server.pairingCode()
@@ -82,7 +85,8 @@ struct PairingTests {
             let body = try pairingBody(code: code, publicKey: phoneKey.publicKey)
 
             let forged = try SignedRequest(
-                method: "POST", path: "/v1/devices", body: body, signedBy: P256.Signing.PrivateKey(), at: server.clock.now())
+                method: "POST", path: "/v1/devices", body: body, signedBy: P256.Signing.PrivateKey(),
+                at: server.clock.now())
             let forgedAnswer = try await forged.send(to: http)
             #expect(forgedAnswer.status == 401)
             #expect(forgedAnswer.error?.error.message.contains("signature does not match") == true)
@@ -124,7 +128,9 @@ struct PairingTests {
         try await server.makeApplication().test(.live) { client in
             let phone = PhoneClient(clock: server.clock)
             let base = try baseURL(client)
-            for (platform, token) in [(DevicePlatform.apns, nil), (.fcm, "has space"), (.pollOnly, "t")] as [(DevicePlatform, String?)] {
+            for (platform, token) in [(DevicePlatform.apns, nil), (.fcm, "has space"), (.pollOnly, "t")]
+                as [(DevicePlatform, String?)]
+            {
                 let error = await #expect(throws: ClientError.self) {
                     try await phone.pair(PairingURL(server: base, code: code), platform: platform, pushToken: token)
                 }

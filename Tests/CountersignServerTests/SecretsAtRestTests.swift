@@ -18,7 +18,9 @@ struct SecretsAtRestTests {
         }
     }
 
-    @Test("after pairing, the SQLite files hold neither the OATH secret, the activation code, the admin token nor the server key")
+    @Test(
+        "after pairing, the SQLite files hold neither the OATH secret, the activation code, the admin token nor the server key"
+    )
     func nothingInClear() async throws {
         let server = try await TestServer.make()
         let code = try await server.pairingCode()

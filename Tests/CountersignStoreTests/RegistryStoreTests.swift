@@ -101,7 +101,8 @@ struct RegistryStoreTests {
         let activation = try #require(try await store.currentActivation())
         let key = try await store.serverSigningKey(activationId: activation.id)
         #expect(Base64URL.encode(key.publicKey.x963Representation) == activation.serverPublicKey)
-        let otherStore = SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
+        let otherStore = SQLiteRegistryStore(
+            pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
         await #expect(throws: SecretBox.Failure.cannotOpen) {
             try await otherStore.serverSigningKey(activationId: activation.id)
         }

@@ -25,10 +25,12 @@ struct StoreFixture {
     /// A provider, an activation and an enabled user.
     func seeded() async throws -> (DatabasePool, SQLiteRegistryStore) {
         let (pool, store) = try open()
-        _ = try await store.createProvider(CreateProviderRequest(name: "acme", billing: .perUser, tenant: nil), now: now)
+        _ = try await store.createProvider(
+            CreateProviderRequest(name: "acme", billing: .perUser, tenant: nil), now: now)
         _ = try await store.activate(providerName: "acme", serverKey: P256.Signing.PrivateKey(), now: now)
         _ = try await store.createUser(
-            CreateUserRequest(name: "alice", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil), now: now)
+            CreateUserRequest(name: "alice", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
+            now: now)
         return (pool, store)
     }
 

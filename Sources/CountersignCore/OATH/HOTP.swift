@@ -18,7 +18,9 @@ public struct HOTP: Sendable {
     public let digits: Int
     private let key: SymmetricKey
 
-    public init(secret: some Collection<UInt8>, algorithm: OATHAlgorithm = .sha1, digits: Int = 6) throws(ParameterError) {
+    public init(secret: some Collection<UInt8>, algorithm: OATHAlgorithm = .sha1, digits: Int = 6)
+        throws(ParameterError)
+    {
         guard (6...8).contains(digits) else { throw .unsupportedDigits(digits) }
         guard !secret.isEmpty else { throw .emptySecret }
         self.key = SymmetricKey(data: Array(secret))

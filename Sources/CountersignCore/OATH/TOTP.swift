@@ -40,7 +40,9 @@ public struct TOTP: Sendable {
     ///
     /// A step at or before `lastUsedStep` never matches: each code is accepted once, and an older
     /// code is a replay. Codes are compared in constant time.
-    public func matchingStep(for candidate: String, at date: Date, window: Int = 1, lastUsedStep: UInt64? = nil) -> UInt64? {
+    public func matchingStep(for candidate: String, at date: Date, window: Int = 1, lastUsedStep: UInt64? = nil)
+        -> UInt64?
+    {
         guard candidate.utf8.count == hotp.digits else { return nil }
         let current = Int64(step(at: date))
         var found: UInt64?

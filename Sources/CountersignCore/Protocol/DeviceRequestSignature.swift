@@ -14,7 +14,9 @@ public enum DeviceRequestSignature {
     /// How far a request's timestamp may be from the server's clock.
     public static let allowedClockSkew: TimeInterval = 300
 
-    public static func canonicalText(method: String, path: String, timestampMillis: Int64, body: some DataProtocol) -> Data {
+    public static func canonicalText(method: String, path: String, timestampMillis: Int64, body: some DataProtocol)
+        -> Data
+    {
         let bodyDigest = Base64URL.encode(Array(SHA256.hash(data: Data(body))))
         return Data("countersign-request-v1\n\(method.uppercased())\n\(path)\n\(timestampMillis)\n\(bodyDigest)".utf8)
     }

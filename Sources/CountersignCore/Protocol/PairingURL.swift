@@ -9,7 +9,8 @@ public struct PairingURL: Sendable, Equatable {
 
         public var description: String {
             switch self {
-            case .notAPairingURL(let text): "'\(text)' is not a pairing URL (expected countersign://pair?server=…&code=…)"
+            case .notAPairingURL(let text):
+                "'\(text)' is not a pairing URL (expected countersign://pair?server=…&code=…)"
             case .missingParameter(let name): "the pairing URL has no '\(name)' parameter"
             case .badServerURL(let text): "the pairing URL's server '\(text)' is not an http or https URL"
             }

@@ -29,7 +29,9 @@ public enum Validation {
         guard value.first == "+", (8...15).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }),
             digits.first != "0"
         else {
-            throw Failure("phone number '\(value)' is not in E.164 form: '+', country code and number, 8 to 15 digits, e.g. +14155550100")
+            throw Failure(
+                "phone number '\(value)' is not in E.164 form: '+', country code and number, 8 to 15 digits, e.g. +14155550100"
+            )
         }
         return value
     }

@@ -11,13 +11,13 @@ struct RequestMetricsMiddleware: RouterMiddleware {
 
     static var requests: MetricNameDescriptor {
         MetricNameDescriptor(
-        namespace: "countersign", subsystem: "http", metricName: "requests", unitName: "total",
-        helpText: "HTTP requests answered, by method, route and status")
+            namespace: "countersign", subsystem: "http", metricName: "requests", unitName: "total",
+            helpText: "HTTP requests answered, by method, route and status")
     }
     static var duration: MetricNameDescriptor {
         MetricNameDescriptor(
-        namespace: "countersign", subsystem: "http", metricName: "request_duration", unitName: "seconds",
-        helpText: "Time to answer an HTTP request, by method and route")
+            namespace: "countersign", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+            helpText: "Time to answer an HTTP request, by method and route")
     }
     static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2),
@@ -38,8 +38,10 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             registry.makeCounter(
                 descriptor: Self.requests, labels: [method, ("route", route), ("status", String(status))]
             ).increment()
-            registry.makeDurationHistogram(descriptor: Self.duration, labels: [method, ("route", route)], buckets: Self.buckets)
-                .record(ContinuousClock.now - started)
+            registry.makeDurationHistogram(
+                descriptor: Self.duration, labels: [method, ("route", route)], buckets: Self.buckets
+            )
+            .record(ContinuousClock.now - started)
         }
         do {
             let response = try await next(request, context)

@@ -18,7 +18,8 @@ struct ActivationRoutes {
         group.get("status") { _, _ in
             let counts = try await environment.store.counts()
             let status = StatusView(
-                serverName: environment.settings.serverName, activation: try await environment.store.currentActivation(),
+                serverName: environment.settings.serverName,
+                activation: try await environment.store.currentActivation(),
                 users: counts.users, activeDevices: counts.activeDevices, devices: counts.devices)
             return try JSONResponse.make(status)
         }

@@ -12,7 +12,8 @@ struct DeviceAPIRoutes {
             let body = Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView)
             let response = try await PairingService(environment: environment)
                 .redeem(body: body, headers: request.headers, path: request.uri.path)
-            context.logger.info("device paired", metadata: ["device": "\(response.deviceId)", "user": "\(response.user)"])
+            context.logger.info(
+                "device paired", metadata: ["device": "\(response.deviceId)", "user": "\(response.user)"])
             return try JSONResponse.make(response, status: .created)
         }
 

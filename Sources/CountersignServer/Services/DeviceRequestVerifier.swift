@@ -15,7 +15,9 @@ struct DeviceRequestVerifier: Sendable {
         let timestampMillis: Int64
     }
 
-    func verify(deviceId: String, method: String, path: String, headers: HTTPFields, body: Data) async throws -> Verified {
+    func verify(deviceId: String, method: String, path: String, headers: HTTPFields, body: Data) async throws
+        -> Verified
+    {
         let signed = try SignedHeaders(headers)
         let credentials: DeviceCredentials
         do {
@@ -32,7 +34,8 @@ struct DeviceRequestVerifier: Sendable {
         else {
             throw APIError.unauthorized("the request's signature does not match the device's key")
         }
-        guard DeviceRequestSignature.isFresh(timestampMillis: signed.timestampMillis, now: environment.clock.now()) else {
+        guard DeviceRequestSignature.isFresh(timestampMillis: signed.timestampMillis, now: environment.clock.now())
+        else {
             throw APIError.unauthorized("the request's timestamp is too far from the server's clock")
         }
         guard credentials.isActivated else { throw APIError.notActivated }

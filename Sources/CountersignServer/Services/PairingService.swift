@@ -15,13 +15,14 @@ struct PairingService: Sendable {
     let environment: ServerEnvironment
 
     func issueCode(for user: String, validFor requested: Int?) async throws -> PairingCodeView {
-        let lifetime = try requested.map { seconds in
-            guard seconds > 0, TimeInterval(seconds) <= ServerSettings.maxActivationCodeLifetime else {
-                throw APIError.invalid(
-                    "validForSeconds must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime))")
-            }
-            return TimeInterval(seconds)
-        } ?? environment.settings.activationCodeLifetime
+        let lifetime =
+            try requested.map { seconds in
+                guard seconds > 0, TimeInterval(seconds) <= ServerSettings.maxActivationCodeLifetime else {
+                    throw APIError.invalid(
+                        "validForSeconds must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime))")
+                }
+                return TimeInterval(seconds)
+            } ?? environment.settings.activationCodeLifetime
         let now = environment.clock.now()
         let code = Base32.encode(SecureRandom.bytes(Self.codeBytes))
         let expiresAt = now.addingTimeInterval(lifetime)

@@ -2,9 +2,9 @@ import CountersignCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The server's data folder: the SQLite file, the master key and the first admin token.
@@ -66,7 +66,8 @@ public final class DataDirectory: Sendable {
         -> [UInt8]
     {
         if let encoded = environment[Self.masterKeyVariable] {
-            guard let key = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)), key.count == 32
+            guard let key = Data(base64Encoded: encoded.trimmingCharacters(in: .whitespacesAndNewlines)),
+                key.count == 32
             else { throw Failure.badMasterKey("\(Self.masterKeyVariable) must be 32 bytes in base64") }
             return Array(key)
         }

@@ -50,7 +50,8 @@ public struct ServerRunner: Sendable {
 
     public func run() async throws {
         var logger = Logger(label: "countersign")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
 
         let directory = try DataDirectory(path: options.dataPath)
         let secrets = try SecretBox(masterKey: try directory.loadOrCreateMasterKey())

@@ -128,12 +128,13 @@ public final class SQLiteRegistryStore: RegistryStore {
         try await pool.read { db in
             let users = try UserRecord.fetchCount(db)
             let devices = try DeviceRecord.filter(Column("status") != DeviceStatus.removed.rawValue).fetchCount(db)
-            let active = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
-                    WHERE device.status = 'active' AND activation.is_current
-                    """) ?? 0
+            let active =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
+                        WHERE device.status = 'active' AND activation.is_current
+                        """) ?? 0
             return RegistryCounts(users: users, devices: devices, activeDevices: active)
         }
     }
@@ -164,7 +165,9 @@ public final class SQLiteRegistryStore: RegistryStore {
             guard let activation = try Self.currentActivation(db), activation.id == code.activationId else {
                 throw StoreError.activationCodeForOldActivation
             }
-            guard let user = try UserRecord.fetchOne(db, key: code.userId) else { throw StoreError.unknownActivationCode }
+            guard let user = try UserRecord.fetchOne(db, key: code.userId) else {
+                throw StoreError.unknownActivationCode
+            }
             guard user.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user.name) }
 
             let record = DeviceRecord(
@@ -313,12 +316,13 @@ extension SQLiteRegistryStore {
     }
 
     static func userView(_ record: UserRecord, _ db: Database) throws -> UserView {
-        let activeDevices = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
-                WHERE device.user_id = ? AND device.status = 'active' AND activation.is_current
-                """, arguments: [record.id]) ?? 0
+        let activeDevices =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
+                    WHERE device.user_id = ? AND device.status = 'active' AND activation.is_current
+                    """, arguments: [record.id]) ?? 0
         return UserView(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,

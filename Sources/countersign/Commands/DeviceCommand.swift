@@ -13,12 +13,14 @@ struct DeviceCommand: AsyncParsableCommand {
         @Option(help: "Only this user's devices.") var user: String?
 
         func run() async throws {
-            let query = user.map { "?user=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
+            let query =
+                user.map { "?user=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
             let devices = try await connection.makeClient().request("GET", "/v1/devices\(query)", as: [DeviceView].self)
             try output.print(devices) { devices in
                 var table = TextTable("ID", "USER", "PLATFORM", "STATUS", "NAME", "LAST SEEN")
                 for device in devices {
-                    let status = device.statusReason.map { "\(device.status.rawValue) (\($0))" } ?? device.status.rawValue
+                    let status =
+                        device.statusReason.map { "\(device.status.rawValue) (\($0))" } ?? device.status.rawValue
                     table.add(
                         device.id, device.user, device.platform.rawValue, status, device.displayName.orDash,
                         device.lastSeenAt?.shortText ?? "-")

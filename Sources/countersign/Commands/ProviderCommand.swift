@@ -9,7 +9,8 @@ struct ProviderCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Show.self, Set.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a provider. Its billing model is fixed for good.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a provider. Its billing model is fixed for good.")
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The provider's name.") var name: String
         @Option(help: "per-user or per-authentication.") var billing: BillingModel
@@ -19,7 +20,8 @@ struct ProviderCommand: AsyncParsableCommand {
             let provider = try await connection.makeClient().request(
                 "POST", "/v1/providers", body: CreateProviderRequest(name: name, billing: billing, tenant: tenant),
                 as: ProviderView.self)
-            print("Created provider '\(provider.name)' (billing \(provider.billing.rawValue), tenant \(provider.tenant))")
+            print(
+                "Created provider '\(provider.name)' (billing \(provider.billing.rawValue), tenant \(provider.tenant))")
         }
     }
 

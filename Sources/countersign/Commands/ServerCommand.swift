@@ -3,7 +3,7 @@ import CountersignServer
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct ServerCommand: AsyncParsableCommand {
@@ -34,7 +34,8 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--public-url '\(publicURL)' is not a URL such as https://mfa.example.com")
         }
         guard codeLifetime > 0, TimeInterval(codeLifetime) <= ServerSettings.maxActivationCodeLifetime else {
-            throw ValidationError("--code-lifetime must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime)) seconds")
+            throw ValidationError(
+                "--code-lifetime must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime)) seconds")
         }
     }
 

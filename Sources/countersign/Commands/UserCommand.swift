@@ -52,7 +52,8 @@ struct UserCommand: AsyncParsableCommand {
         @Argument var name: String
 
         func run() async throws {
-            let user = try await connection.makeClient().request("GET", "/v1/users/\(name.pathSegment)", as: UserView.self)
+            let user = try await connection.makeClient().request(
+                "GET", "/v1/users/\(name.pathSegment)", as: UserView.self)
             try output.print(user) { user in
                 """
                 Name:        \(user.name)

@@ -34,6 +34,7 @@ struct SignedRequest {
 func pairingBody(code: String, publicKey: P256.Signing.PublicKey, platform: DevicePlatform = .pollOnly) throws -> Data {
     try APIJSON.makeEncoder().encode(
         PairingRequest(
-            code: code, platform: platform, pushToken: platform == .pollOnly ? nil : "token-1", environment: .production,
+            code: code, platform: platform, pushToken: platform == .pollOnly ? nil : "token-1",
+            environment: .production,
             publicKey: PublicKeyEncoding.encode(publicKey), displayName: "test phone"))
 }

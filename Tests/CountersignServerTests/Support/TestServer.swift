@@ -22,7 +22,8 @@ struct TestServer {
     var databasePath: String { folder.appendingPathComponent("countersign.sqlite").path }
 
     static func make(activated: Bool = true) async throws -> TestServer {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("countersign-server-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "countersign-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pool = try SQLiteDatabase.open(path: folder.appendingPathComponent("countersign.sqlite").path)
         let clock = ManualClock()

@@ -1,0 +1,135 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the package's real executables as separate processes.
+enum Executables {
+    /// Where `swift build` put the products: next to this test binary, or COUNTERSIGN_BIN_DIR.
+    static let directory: URL = {
+        if let override = ProcessInfo.processInfo.environment["COUNTERSIGN_BIN_DIR"] {
+            return URL(fileURLWithPath: override, isDirectory: true)
+        }
+        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        // On Linux the test binary sits in the products folder; on Darwin inside a bundle below it.
+        for _ in 0..<4
+        where !FileManager.default.isExecutableFile(atPath: candidate.appendingPathComponent("countersign").path) {
+            candidate.deleteLastPathComponent()
+        }
+        return candidate
+    }()
+
+    struct Result {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    /// Runs a command to completion and captures what it prints.
+    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = directory.appendingPathComponent(name)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cs-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Files rather than pipes: nothing can block on a full pipe buffer.
+        let outputURL = folder.appendingPathComponent("out")
+        let errorURL = folder.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: try String(contentsOf: outputURL, encoding: .utf8),
+            errors: try String(contentsOf: errorURL, encoding: .utf8))
+    }
+
+    /// A loopback port nobody listens on right now.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A `countersign server` process on a loopback port, with its output in a file.
+final class ServerProcess {
+    let process = Process()
+    let port: Int
+    let dataDirectory: URL
+    let logURL: URL
+
+    var url: String { "http://127.0.0.1:\(port)" }
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    init(dataDirectory: URL, port: Int? = nil, extraArguments: [String] = ["--dev"]) throws {
+        self.port = try port ?? Executables.freePort()
+        self.dataDirectory = dataDirectory
+        self.logURL = dataDirectory.deletingLastPathComponent()
+            .appendingPathComponent("server-\(UUID().uuidString).log")
+        try FileManager.default.createDirectory(
+            at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process.executableURL = Executables.directory.appendingPathComponent("countersign")
+        process.arguments =
+            ["server", "--data", dataDirectory.path, "--listen", "127.0.0.1:\(self.port)", "--name", "e2e"]
+            + extraArguments
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits until the server says it listens, or fails with its log.
+    func waitUntilListening(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if log.contains("Countersign is listening") { return }
+            guard process.isRunning else { throw ServerFailure(message: "server exited early:\n\(log)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerFailure(message: "server did not start in time:\n\(log)")
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit; returns the exit status.
+    func terminate(timeout: Duration = .seconds(20)) async throws -> Int32 {
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                throw ServerFailure(message: "server ignored SIGTERM:\n\(log)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+struct ServerFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
