@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -39,6 +40,16 @@ let package = Package(
                 "CountersignCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Push delivery: APNs and FCM wire protocols, provider credentials, retry rules.
+        .target(
+            name: "CountersignPush",
+            dependencies: [
+                "CountersignCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -94,6 +105,15 @@ let package = Package(
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "CountersignPushTests",
+            dependencies: [
+                "CountersignPush",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift6
         ),
         .testTarget(

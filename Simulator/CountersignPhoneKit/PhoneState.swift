@@ -15,9 +15,12 @@ public struct PhoneState: Sendable {
 
     public init(phone: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         let name = try Validation.name(phone, of: "phone")
+        let userHome =
+            environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? FileManager.default.homeDirectoryForCurrentUser
         let home =
             environment[Self.homeVariable].map { URL(fileURLWithPath: $0, isDirectory: true) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".countersign-phone")
+            ?? userHome.appendingPathComponent(".countersign-phone")
         self.init(directory: home.appendingPathComponent(name, isDirectory: true))
     }
 

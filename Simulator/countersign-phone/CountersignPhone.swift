@@ -44,11 +44,12 @@ struct Pair: AsyncParsableCommand {
 struct Accounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the accounts on this phone.")
     @OptionGroup var options: PhoneOptions
-    @Option(help: "table or json.") var format: String = "table"
+    enum Format: String, ExpressibleByArgument { case table, json }
+    @Option(help: "table or json.") var format: Format = .table
 
     func run() async throws {
         let accounts = try options.state().accounts()
-        if format == "json" {
+        if format == .json {
             // Scripts get what identifies an account, never the secrets.
             let rows = accounts.map {
                 [

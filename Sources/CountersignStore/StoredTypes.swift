@@ -37,6 +37,7 @@ public struct DeviceCredentials: Sendable {
     public var activationId: String
     /// X9.63 form of the phone's P-256 public key.
     public var publicKey: Data
+    public var platform: DevicePlatform
     public var status: DeviceStatus
     public var activationIsCurrent: Bool
 

@@ -172,4 +172,18 @@ struct PairingTests {
             await #expect(throws: PhoneError.notActivated) { try await phone.updatePushToken(updated, to: "later") }
         }
     }
+
+    @Test("a poll-only device cannot set a push token, and its record stays as it was")
+    func pollOnlyHasNoToken() async throws {
+        let server = try await TestServer.make()
+        let code = try await server.pairingCode()
+        try await server.makeApplication().test(.live) { client in
+            let phone = PhoneClient(clock: server.clock)
+            let account = try await phone.pair(PairingURL(server: try baseURL(client), code: code))
+            server.clock.advance(by: 1)
+            let error = await #expect(throws: ClientError.self) { try await phone.updatePushToken(account, to: "t") }
+            #expect(error?.code == "invalid_request")
+            #expect(try await server.store.device(id: account.deviceId).hasPushToken == false)
+        }
+    }
 }

@@ -24,8 +24,11 @@ struct DeviceAPIRoutes {
             let verified = try await DeviceRequestVerifier(environment: environment)
                 .verify(deviceId: deviceId, method: "PUT", path: request.uri.path, headers: request.headers, body: body)
             let update = try Request.decodeJSON(PushTokenUpdate.self, from: body)
-            guard let token = try PairingService.validatedPushToken(update.pushToken, platform: .apns) else {
-                throw APIError.invalid("pushToken is required")
+            guard
+                let token = try PairingService.validatedPushToken(
+                    update.pushToken, platform: verified.credentials.platform)
+            else {
+                throw APIError.invalid("a poll-only device has no push token to replace")
             }
             let device = try await environment.store.updatePushToken(
                 deviceId: deviceId, token: token, environment: update.environment,

@@ -213,7 +213,8 @@ public final class SQLiteRegistryStore: RegistryStore {
             let user = try UserRecord.fetchOne(db, key: record.userId)
             return DeviceCredentials(
                 deviceId: record.id, user: user?.name ?? "?", activationId: record.activationId,
-                publicKey: record.publicKey, status: DeviceStatus(rawValue: record.status) ?? .removed,
+                publicKey: record.publicKey, platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
+                status: DeviceStatus(rawValue: record.status) ?? .removed,
                 activationIsCurrent: activation?.isCurrent ?? false)
         }
     }
