@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -50,6 +54,10 @@ let package = Package(
                 "CountersignCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -93,10 +101,29 @@ let package = Package(
             path: "Simulator/CountersignPhoneKit",
             swiftSettings: strictSwift6
         ),
+        // The push gateway emulator: APNs, FCM and OAuth2 endpoints over HTTP/2 and TLS.
+        .target(
+            name: "CountersignGateway",
+            dependencies: [
+                "CountersignCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Simulator/CountersignGateway",
+            swiftSettings: strictSwift6
+        ),
         .executableTarget(
             name: "countersign-phone",
             dependencies: [
                 "CountersignPhoneKit",
+                "CountersignGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Simulator/countersign-phone",
@@ -112,6 +139,16 @@ let package = Package(
             dependencies: [
                 "CountersignPush",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Push delivery over real HTTP/2 and TLS to the gateway emulator.
+        .testTarget(
+            name: "PushDeliveryTests",
+            dependencies: [
+                "CountersignPush", "CountersignGateway", "CountersignCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6

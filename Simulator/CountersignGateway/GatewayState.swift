@@ -1,0 +1,113 @@
+import CountersignCore
+import Foundation
+
+/// The emulator's memory: device tokens it handed out, notifications delivered to each, errors it
+/// was told to answer with, and the FCM access tokens it issued.
+public actor GatewayState {
+    public struct Device: Codable, Sendable, Equatable {
+        public var token: String
+        public var platform: DevicePlatform
+        public var phone: String
+        /// Set when the app was "uninstalled": APNs answers 410, FCM UNREGISTERED.
+        public var unregisteredAt: Date?
+    }
+
+    public struct Delivery: Codable, Sendable, Equatable {
+        public var sequence: Int
+        public var platform: DevicePlatform
+        /// apns-id, or the FCM message key.
+        public var id: String
+        public var receivedAt: Date
+        /// The JSON payload as received (APNs) or the message's data (FCM).
+        public var payload: String
+    }
+
+    /// An answer to give instead of the normal one, for the next `remaining` sends to a token.
+    public struct Fault: Codable, Sendable, Equatable {
+        public var status: Int
+        public var reason: String
+        public var retryAfter: Int?
+        public var remaining: Int
+
+        public init(status: Int, reason: String, retryAfter: Int? = nil, remaining: Int = 1) {
+            self.status = status
+            self.reason = reason
+            self.retryAfter = retryAfter
+            self.remaining = remaining
+        }
+    }
+
+    private var devices: [String: Device] = [:]
+    private var inboxes: [String: [Delivery]] = [:]
+    private var faults: [String: [Fault]] = [:]
+    private var accessTokens: [String: Date] = [:]
+    private var sequence = 0
+    private let devicesFile: URL?
+
+    public init(devicesFile: URL?) {
+        self.devicesFile = devicesFile
+        if let devicesFile, let data = try? Data(contentsOf: devicesFile),
+            let saved = try? JSONDecoder().decode([Device].self, from: data)
+        {
+            devices = Dictionary(uniqueKeysWithValues: saved.map { ($0.token, $0) })
+        }
+    }
+
+    public func register(platform: DevicePlatform, phone: String) throws -> Device {
+        let token =
+            switch platform {
+            case .apns: Hex.encode(SecureRandom.bytes(32))
+            default: SecureRandom.token(byteCount: 96)
+            }
+        let device = Device(token: token, platform: platform, phone: phone, unregisteredAt: nil)
+        devices[token] = device
+        try save()
+        return device
+    }
+
+    public func device(_ token: String) -> Device? { devices[token] }
+
+    public func unregister(_ token: String, at date: Date) throws {
+        devices[token]?.unregisteredAt = date
+        try save()
+    }
+
+    public func addFault(_ fault: Fault, for token: String) {
+        faults[token, default: []].append(fault)
+    }
+
+    /// The fault to answer with now, if one is pending for `token`.
+    public func takeFault(for token: String) -> Fault? {
+        guard var pending = faults[token], var first = pending.first else { return nil }
+        first.remaining -= 1
+        if first.remaining <= 0 { pending.removeFirst() } else { pending[0] = first }
+        faults[token] = pending
+        return first
+    }
+
+    public func deliver(to token: String, platform: DevicePlatform, id: String, payload: String, at date: Date) {
+        sequence += 1
+        inboxes[token, default: []].append(
+            Delivery(sequence: sequence, platform: platform, id: id, receivedAt: date, payload: payload))
+    }
+
+    public func inbox(_ token: String, after: Int) -> [Delivery] {
+        (inboxes[token] ?? []).filter { $0.sequence > after }
+    }
+
+    public func issueAccessToken(expiresAt: Date) -> String {
+        let token = "ya29." + SecureRandom.token(byteCount: 32)
+        accessTokens[token] = expiresAt
+        return token
+    }
+
+    public func accessTokenIsValid(_ token: String, at date: Date) -> Bool {
+        accessTokens[token].map { $0 > date } ?? false
+    }
+
+    private func save() throws {
+        guard let devicesFile else { return }
+        let data = try JSONEncoder().encode(Array(devices.values))
+        try data.write(to: devicesFile, options: .atomic)
+    }
+}

@@ -1,0 +1,71 @@
+import CountersignCore
+import CountersignGateway
+import CountersignPush
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// A gateway emulator on a loopback port, for the duration of a test.
+struct GatewayHarness {
+    let server: GatewayServer
+    let port: Int
+    /// A client transport trusting the gateway's CA; shut down when the test ends.
+    let transport: HTTPPushTransport
+    var identity: GatewayIdentity { server.identity }
+    var state: GatewayState { server.state }
+    var baseURL: String { "https://127.0.0.1:\(port)" }
+
+    static func run<T: Sendable>(
+        clock: any WallClock = SystemWallClock(), _ body: @Sendable (GatewayHarness) async throws -> T
+    )
+        async throws -> T
+    {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "countersign-gateway-\(UUID().uuidString)")
+        let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: 0)
+        let server = GatewayServer(
+            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try await server.makeApplication { port in continuation.yield(port) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            defer { group.cancelAll() }
+            let transport = try HTTPPushTransport(
+                baseURL: "https://127.0.0.1:\(port)", trustRootsPEM: server.identity.caCertificatePEM)
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(GatewayHarness(server: server, port: port, transport: transport)))
+            } catch {
+                result = .failure(error)
+            }
+            try await transport.shutdown()
+            return try result.get()
+        }
+    }
+
+    func apnsTokens(clock: any WallClock = SystemWallClock()) throws -> APNsProviderTokens {
+        try APNsProviderTokens(
+            privateKeyPEM: String(contentsOfFile: identity.apns.privateKeyPath, encoding: .utf8),
+            keyId: identity.apns.keyId, teamId: identity.apns.teamId, clock: clock)
+    }
+
+    func serviceAccount() throws -> FCMServiceAccount {
+        try JSONDecoder().decode(
+            FCMServiceAccount.self, from: Data(contentsOf: URL(fileURLWithPath: identity.fcmServiceAccountPath)))
+    }
+
+    func notification(to token: String, id: UUID = UUID()) -> APNsNotification {
+        APNsNotification(
+            deviceToken: token, topic: identity.apns.topic, expiration: Date().addingTimeInterval(60), id: id,
+            payload: Data(#"{"aps":{"content-available":1},"tx":"t-1"}"#.utf8))
+    }
+}
+
+/// A wall clock that tests move by hand.
+final class MovableClock: WallClock {
+    private let offset = Mutex<TimeInterval>(0)
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    func advance(minutes: Double) { offset.withLock { $0 += minutes * 60 } }
+}
