@@ -124,6 +124,8 @@ let package = Package(
             dependencies: [
                 "CountersignPhoneKit",
                 "CountersignGateway",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Simulator/countersign-phone",
@@ -147,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "PushDeliveryTests",
             dependencies: [
-                "CountersignPush", "CountersignGateway", "CountersignCore",
+                "CountersignPush", "CountersignGateway", "CountersignCore", "CountersignPhoneKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],

@@ -4,11 +4,6 @@ import Hummingbird
 
 /// The emulator's own routes, used by `countersign-phone` and by tests.
 struct GatewayControlRoutes: Sendable {
-    struct Registration: Codable {
-        var platform: DevicePlatform
-        var phone: String
-    }
-
     struct FaultRequest: Codable {
         var token: String
         var status: Int
@@ -22,7 +17,7 @@ struct GatewayControlRoutes: Sendable {
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.post("devices") { request, context in
-            let registration = try await request.decode(as: Registration.self, context: context)
+            let registration = try await request.decode(as: PushGatewayAPI.Registration.self, context: context)
             guard registration.platform != .pollOnly else {
                 throw HTTPError(.badRequest, message: "platform is apns or fcm")
             }

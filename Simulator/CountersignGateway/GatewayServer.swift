@@ -6,9 +6,13 @@ import HummingbirdHTTP2
 import NIOCore
 import NIOSSL
 
-/// The stand-in for Apple's and Google's push services on this machine: one HTTP/2 + TLS port
-/// serving the APNs provider API, the FCM v1 send endpoint, the OAuth2 token endpoint, and the
-/// gateway's own control routes (hand out device tokens, read a phone's inbox, inject errors).
+/// The stand-in for Apple's and Google's push services on this machine.
+///
+/// One HTTP/2 + TLS port serves what the Countersign server talks to: the APNs provider API, the FCM
+/// v1 send endpoint and the OAuth2 token endpoint. A second, plain-HTTP loopback port serves the
+/// gateway's control routes, which play the phone operating system's own push connection: hand out
+/// device tokens, read a phone's inbox, and inject errors for tests. (The phone simulator speaks
+/// URLSession, which on Linux cannot be told to trust a private CA.)
 public struct GatewayServer: Sendable {
     public let identity: GatewayIdentity
     public let state: GatewayState
@@ -134,8 +138,21 @@ public struct GatewayServer: Sendable {
             }
         }
 
-        GatewayControlRoutes(state: state, clock: clock).register(on: router.group("gateway"))
         return router
+    }
+
+    /// The control application, plain HTTP, meant for a loopback address.
+    public func makeControlApplication(
+        host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
+        -> some ApplicationProtocol
+    {
+        let router = Router()
+        GatewayControlRoutes(state: state, clock: clock).register(on: router.group("gateway"))
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "countersign-gateway"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) })
     }
 
     static func port(of request: Request) -> String {
@@ -146,8 +163,7 @@ public struct GatewayServer: Sendable {
         throws
         -> Response
     {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = APIJSON.makeEncoder()
         return Response(
             status: HTTPResponse.Status(code: status), headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))

@@ -4,23 +4,8 @@ import Foundation
 /// The emulator's memory: device tokens it handed out, notifications delivered to each, errors it
 /// was told to answer with, and the FCM access tokens it issued.
 public actor GatewayState {
-    public struct Device: Codable, Sendable, Equatable {
-        public var token: String
-        public var platform: DevicePlatform
-        public var phone: String
-        /// Set when the app was "uninstalled": APNs answers 410, FCM UNREGISTERED.
-        public var unregisteredAt: Date?
-    }
-
-    public struct Delivery: Codable, Sendable, Equatable {
-        public var sequence: Int
-        public var platform: DevicePlatform
-        /// apns-id, or the FCM message key.
-        public var id: String
-        public var receivedAt: Date
-        /// The JSON payload as received (APNs) or the message's data (FCM).
-        public var payload: String
-    }
+    public typealias Device = PushGatewayAPI.Device
+    public typealias Delivery = PushGatewayAPI.Delivery
 
     /// An answer to give instead of the normal one, for the next `remaining` sends to a token.
     public struct Fault: Codable, Sendable, Equatable {

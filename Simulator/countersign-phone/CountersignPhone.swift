@@ -12,13 +12,20 @@ struct CountersignPhone: AsyncParsableCommand {
             Each simulated phone keeps its accounts in ~/.countersign-phone/NAME (mode 0700, files 0600);
             COUNTERSIGN_PHONE_HOME moves that parent folder. --phone picks the phone (default: 'default').
             """,
-        subcommands: [Pair.self, Accounts.self, Code.self, PushToken.self, Remove.self])
+        subcommands: [Pair.self, Accounts.self, Code.self, Inbox.self, PushToken.self, Remove.self, Gateway.self])
 }
 
 struct PhoneOptions: ParsableArguments {
     @Option(help: "Which simulated phone to use.") var phone: String = "default"
+    @Option(
+        help:
+            "The push gateway's control URL (default: $COUNTERSIGN_GATEWAY, else \(PushGatewayAPI.defaultControlURL)).")
+    var gateway: String?
 
     func state() throws -> PhoneState { try PhoneState(phone: phone) }
+    func gatewayClient() throws -> GatewayClient {
+        GatewayClient(controlURL: try GatewayClient.controlURL(flag: gateway))
+    }
 }
 
 extension DevicePlatform: ExpressibleByArgument {}
@@ -28,14 +35,18 @@ struct Pair: AsyncParsableCommand {
     @OptionGroup var options: PhoneOptions
     @Argument(help: "The URL 'countersign user pair' printed: countersign://pair?server=…&code=…") var url: String
     @Option(help: "apns, fcm or poll-only.") var platform: DevicePlatform = .pollOnly
-    @Option(help: "The push token, for apns and fcm.") var pushToken: String?
+    @Option(help: "The push token, for apns and fcm (default: one from the push gateway).") var pushToken: String?
     @Option(help: "A name for this phone, shown to the administrator.") var name: String?
 
     func run() async throws {
         let pairingURL = try PairingURL(parsing: url)
         let state = try options.state()
+        var token = pushToken
+        if token == nil, platform != .pollOnly {
+            token = try await options.gatewayClient().register(platform: platform, phone: options.phone).token
+        }
         let account = try await PhoneClient().pair(
-            pairingURL, platform: platform, pushToken: pushToken, displayName: name ?? options.phone)
+            pairingURL, platform: platform, pushToken: token, displayName: name ?? options.phone)
         try state.save(account)
         print("Paired \(account.label) (device \(account.deviceId))")
     }
@@ -109,5 +120,29 @@ struct Remove: AsyncParsableCommand {
         let found = try state.account(named: account)
         try state.remove(found)
         print("Removed \(found.label) from this phone")
+    }
+}
+
+struct Inbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the push notifications the gateway delivered to an account's token.")
+    @OptionGroup var options: PhoneOptions
+    @Argument(help: "user@host:port, user name or device id; optional when the phone has one account.")
+    var account: String?
+    @Option(help: "Only notifications after this sequence number.") var after: Int = 0
+    @Option(help: "Seconds to wait for the first one.") var wait: Int = 0
+
+    func run() async throws {
+        let account = try options.state().account(named: account)
+        guard let token = account.pushToken else {
+            throw ValidationError("\(account.label) is poll-only: it has no push token and gets no notifications")
+        }
+        let deliveries = try await options.gatewayClient().inbox(token: token, after: after, wait: wait)
+        if deliveries.isEmpty { print("No notifications.") }
+        for delivery in deliveries {
+            print(
+                "#\(delivery.sequence)  \(delivery.receivedAt.formatted(.iso8601))  \(delivery.id)  \(delivery.payload)"
+            )
+        }
     }
 }
