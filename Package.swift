@@ -73,6 +73,7 @@ let package = Package(
             dependencies: [
                 "CountersignCore",
                 "CountersignStore",
+                "CountersignPush",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -145,13 +146,23 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Runs the gateway emulator on a loopback port for tests.
+        .target(
+            name: "GatewayTestSupport",
+            dependencies: [
+                "CountersignPush", "CountersignGateway", "CountersignCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/GatewayTestSupport",
+            swiftSettings: strictSwift6
+        ),
         // Push delivery over real HTTP/2 and TLS to the gateway emulator.
         .testTarget(
             name: "PushDeliveryTests",
             dependencies: [
-                "CountersignPush", "CountersignGateway", "CountersignCore", "CountersignPhoneKit",
+                "CountersignPush", "CountersignGateway", "CountersignCore", "CountersignPhoneKit", "GatewayTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -165,6 +176,9 @@ let package = Package(
             dependencies: [
                 "CountersignServer",
                 "CountersignPhoneKit",
+                "CountersignPush",
+                "CountersignGateway",
+                "GatewayTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

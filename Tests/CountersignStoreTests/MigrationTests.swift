@@ -10,7 +10,7 @@ struct MigrationTests {
     func freshFile() throws {
         let fixture = try StoreFixture()
         let (pool, _) = try fixture.open()
-        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry"])
+        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry", "v2-push-outbox"])
         let (journal, foreignKeys, tables) = try pool.read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
@@ -20,7 +20,9 @@ struct MigrationTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(
-            Set(tables).isSuperset(of: ["provider", "activation", "user", "device", "activation_code", "admin_token"]))
+            Set(tables).isSuperset(of: [
+                "provider", "activation", "user", "device", "activation_code", "admin_token", "push_outbox",
+            ]))
     }
 
     @Test("reopening an existing file keeps its data and applies nothing twice")
@@ -31,7 +33,7 @@ struct MigrationTests {
             #expect(try await store.users().map(\.name) == ["alice"])
         }
         let (pool, store) = try fixture.open()
-        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry"])
+        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry", "v2-push-outbox"])
         #expect(try await store.users().map(\.name) == ["alice"])
         #expect(try await store.currentActivation()?.provider == "acme")
     }

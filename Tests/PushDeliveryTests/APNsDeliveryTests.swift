@@ -2,6 +2,7 @@ import CountersignCore
 import CountersignGateway
 import CountersignPush
 import Foundation
+import GatewayTestSupport
 import Testing
 
 @Suite("APNs delivery to the gateway emulator over HTTP/2 and TLS")

@@ -3,6 +3,7 @@ import CountersignGateway
 import CountersignPhoneKit
 import CountersignPush
 import Foundation
+import GatewayTestSupport
 import Hummingbird
 import Testing
 

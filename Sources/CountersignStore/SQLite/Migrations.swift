@@ -90,6 +90,26 @@ enum Migrations {
                 table.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2-push-outbox") { db in
+            // Push messages waiting to be sent, written in the same transaction as what caused them.
+            try db.create(table: "push_outbox") { table in
+                // Also the apns-id and FCM message key, so every retry is recognisably the same message.
+                table.primaryKey("id", .text)
+                table.column("device_id", .text).notNull().indexed().references("device", onDelete: .cascade)
+                table.column("payload", .text).notNull()
+                table.column("collapse_id", .text)
+                table.column("created_at", .datetime).notNull()
+                // After this the message is worthless (the sign-in timed out): never sent.
+                table.column("deadline_at", .datetime).notNull()
+                table.column("next_attempt_at", .datetime).notNull()
+                table.column("attempts", .integer).notNull().defaults(to: 0)
+                table.column("state", .text).notNull()
+                    .check(sql: "state IN ('queued', 'sending', 'sent', 'failed', 'expired', 'cancelled')")
+                table.column("outcome", .text)
+                table.column("completed_at", .datetime)
+            }
+            try db.execute(sql: "CREATE INDEX push_outbox_due ON push_outbox(state, next_attempt_at)")
+        }
         return migrator
     }
 }

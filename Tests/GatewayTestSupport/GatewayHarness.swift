@@ -6,16 +6,16 @@ import Hummingbird
 import Synchronization
 
 /// A gateway emulator on a loopback port, for the duration of a test.
-struct GatewayHarness {
-    let server: GatewayServer
-    let port: Int
+public struct GatewayHarness: Sendable {
+    public let server: GatewayServer
+    public let port: Int
     /// A client transport trusting the gateway's CA; shut down when the test ends.
-    let transport: HTTPPushTransport
-    var identity: GatewayIdentity { server.identity }
-    var state: GatewayState { server.state }
-    var baseURL: String { "https://127.0.0.1:\(port)" }
+    public let transport: HTTPPushTransport
+    public var identity: GatewayIdentity { server.identity }
+    public var state: GatewayState { server.state }
+    public var baseURL: String { "https://127.0.0.1:\(port)" }
 
-    static func run<T: Sendable>(
+    public static func run<T: Sendable>(
         clock: any WallClock = SystemWallClock(), _ body: @Sendable (GatewayHarness) async throws -> T
     )
         async throws -> T
@@ -45,18 +45,18 @@ struct GatewayHarness {
         }
     }
 
-    func apnsTokens(clock: any WallClock = SystemWallClock()) throws -> APNsProviderTokens {
+    public func apnsTokens(clock: any WallClock = SystemWallClock()) throws -> APNsProviderTokens {
         try APNsProviderTokens(
             privateKeyPEM: String(contentsOfFile: identity.apns.privateKeyPath, encoding: .utf8),
             keyId: identity.apns.keyId, teamId: identity.apns.teamId, clock: clock)
     }
 
-    func serviceAccount() throws -> FCMServiceAccount {
+    public func serviceAccount() throws -> FCMServiceAccount {
         try JSONDecoder().decode(
             FCMServiceAccount.self, from: Data(contentsOf: URL(fileURLWithPath: identity.fcmServiceAccountPath)))
     }
 
-    func notification(to token: String, id: UUID = UUID()) -> APNsNotification {
+    public func notification(to token: String, id: UUID = UUID()) -> APNsNotification {
         APNsNotification(
             deviceToken: token, topic: identity.apns.topic, expiration: Date().addingTimeInterval(60), id: id,
             payload: Data(#"{"aps":{"content-available":1},"tx":"t-1"}"#.utf8))
@@ -64,8 +64,9 @@ struct GatewayHarness {
 }
 
 /// A wall clock that tests move by hand.
-final class MovableClock: WallClock {
+public final class MovableClock: WallClock {
+    public init() {}
     private let offset = Mutex<TimeInterval>(0)
-    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-    func advance(minutes: Double) { offset.withLock { $0 += minutes * 60 } }
+    public func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    public func advance(minutes: Double) { offset.withLock { $0 += minutes * 60 } }
 }

@@ -1,0 +1,121 @@
+import CountersignCore
+import CountersignPush
+import CountersignStore
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// Sends the outbox, at least once, as a background service.
+///
+/// On start it puts back in the queue whatever a crash left half-sent. Then it claims due messages in
+/// batches of at most `maxInFlight`, sends each, and records the outcome: delivered; token dead (the
+/// device is marked); retry later (backoff with jitter, at least Retry-After, never past the
+/// deadline); or failed. A send cut short by shutdown is left claimed, so the next start sends it.
+public struct PushDispatcher: Service {
+    let outbox: any PushOutboxStore
+    let sender: any PushSender
+    let clock: any WallClock
+    let retryPolicy: RetryPolicy
+    let maxInFlight: Int
+    let idlePoll: Duration
+    let logger: Logger
+    let metrics: PrometheusCollectorRegistry
+
+    static var outcomes: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "countersign", subsystem: "push", metricName: "outcomes", unitName: "total",
+            helpText: "Push attempts by platform and outcome")
+    }
+
+    public init(
+        outbox: any PushOutboxStore, sender: any PushSender, clock: any WallClock = SystemWallClock(),
+        retryPolicy: RetryPolicy = RetryPolicy(), maxInFlight: Int = 64, idlePoll: Duration = .milliseconds(20),
+        logger: Logger = Logger(label: "countersign.push"), metrics: PrometheusCollectorRegistry
+    ) {
+        self.outbox = outbox
+        self.sender = sender
+        self.clock = clock
+        self.retryPolicy = retryPolicy
+        self.maxInFlight = maxInFlight
+        self.idlePoll = idlePoll
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    public func run() async throws {
+        let requeued = try await outbox.requeueInterruptedPushes()
+        if requeued > 0 {
+            logger.notice("requeued push messages interrupted by the last stop", metadata: ["count": "\(requeued)"])
+        }
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let batch = try await outbox.claimDuePushes(now: clock.now(), limit: maxInFlight)
+                if batch.isEmpty {
+                    try await Task.sleep(for: idlePoll)
+                    continue
+                }
+                await withTaskGroup(of: Void.self) { group in
+                    for push in batch { group.addTask { await deliver(push) } }
+                }
+            }
+        }
+    }
+
+    func deliver(_ push: PendingPush) async {
+        let result: PushAttemptResult
+        do {
+            let outcome = try await sender.send(push)
+            metrics.makeCounter(
+                descriptor: Self.outcomes,
+                labels: [("platform", push.platform.rawValue), ("outcome", outcome.metricLabel)]
+            ).increment()
+            result = attemptResult(for: outcome, push: push)
+        } catch let error as PushRequestError {
+            result = .failed(reason: error.message)
+        } catch {
+            // Interrupted by shutdown: leave it claimed; the next start sends it.
+            if Task.isCancelled { return }
+            metrics.makeCounter(
+                descriptor: Self.outcomes,
+                labels: [("platform", push.platform.rawValue), ("outcome", "transport_error")]
+            ).increment()
+            result = schedule(push, reason: "transport: \(error)", retryAfter: nil)
+        }
+        do {
+            try await outbox.recordPushAttempt(id: push.id, result: result, now: clock.now())
+        } catch {
+            logger.error("could not record a push outcome", metadata: ["id": "\(push.id)", "error": "\(error)"])
+        }
+    }
+
+    func attemptResult(for outcome: PushOutcome, push: PendingPush) -> PushAttemptResult {
+        switch outcome {
+        case .delivered:
+            return .sent
+        case .tokenInvalid(let reason):
+            logger.info("push token invalidated", metadata: ["device": "\(push.deviceId)", "reason": "\(reason)"])
+            return .tokenInvalid(reason: reason)
+        case .retry(let reason, let after):
+            return schedule(push, reason: reason, retryAfter: after)
+        case .refreshCredentials(let reason):
+            // The client refreshed once already where the rules allowed; someone must look at the keys.
+            logger.critical(
+                "ALERT: the push service refused our credentials",
+                metadata: ["platform": "\(push.platform.rawValue)", "reason": "\(reason)"])
+            return schedule(push, reason: reason, retryAfter: nil)
+        case .failed(let reason):
+            logger.warning("push failed permanently", metadata: ["id": "\(push.id)", "reason": "\(reason)"])
+            return .failed(reason: reason)
+        }
+    }
+
+    func schedule(_ push: PendingPush, reason: String, retryAfter: TimeInterval?) -> PushAttemptResult {
+        let now = clock.now()
+        guard
+            let delay = retryPolicy.delay(
+                afterAttempt: push.attempt, retryAfter: retryAfter, now: now, deadline: push.deadline)
+        else { return .expired }
+        return .retry(at: now.addingTimeInterval(delay), reason: reason)
+    }
+}

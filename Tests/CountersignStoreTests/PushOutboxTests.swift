@@ -1,0 +1,85 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import Testing
+
+@Suite("Push outbox")
+struct PushOutboxTests {
+    /// A store with alice paired on an APNs device; returns the device id.
+    func pairedStore(_ fixture: StoreFixture) async throws -> (SQLiteRegistryStore, String) {
+        let (_, store) = try await fixture.seeded()
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+        var device = fixture.newDevice()
+        device.platform = .apns
+        device.pushToken = String(repeating: "ab", count: 32)
+        let paired = try await store.redeemActivationCode(codeHash: "h", device: device, now: fixture.now)
+        return (store, paired.device.id)
+    }
+
+    @Test("a queued push is claimed once, and a crash mid-send puts it back in the queue")
+    func claimAndRecover() async throws {
+        let fixture = try StoreFixture()
+        let (store, deviceId) = try await pairedStore(fixture)
+        let id = try await store.enqueuePush(
+            deviceId: deviceId, payload: "{}", collapseId: "tx", deadline: fixture.now.addingTimeInterval(60),
+            now: fixture.now)
+        let claimed = try await store.claimDuePushes(now: fixture.now, limit: 10)
+        #expect(claimed.map(\.id) == [id])
+        #expect(claimed.first?.attempt == 1)
+        #expect(claimed.first?.platform == .apns)
+        #expect(try await store.claimDuePushes(now: fixture.now, limit: 10).isEmpty)
+
+        // The process dies here; on restart the message is queued again and sent as attempt 2.
+        #expect(try await store.requeueInterruptedPushes() == 1)
+        let again = try await store.claimDuePushes(now: fixture.now, limit: 10)
+        #expect(again.map(\.attempt) == [2])
+        try await store.recordPushAttempt(id: id, result: .sent, now: fixture.now)
+        #expect(try await store.pushOutboxCounts().sent == 1)
+    }
+
+    @Test("a push past its deadline is never claimed")
+    func deadline() async throws {
+        let fixture = try StoreFixture()
+        let (store, deviceId) = try await pairedStore(fixture)
+        _ = try await store.enqueuePush(
+            deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
+            now: fixture.now)
+        #expect(try await store.claimDuePushes(now: fixture.now.addingTimeInterval(60), limit: 10).isEmpty)
+        #expect(try await store.pushOutboxCounts().expired == 1)
+    }
+
+    @Test("a retry waits for its time")
+    func retry() async throws {
+        let fixture = try StoreFixture()
+        let (store, deviceId) = try await pairedStore(fixture)
+        let id = try await store.enqueuePush(
+            deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
+            now: fixture.now)
+        _ = try await store.claimDuePushes(now: fixture.now, limit: 10)
+        try await store.recordPushAttempt(
+            id: id, result: .retry(at: fixture.now.addingTimeInterval(5), reason: "TooManyRequests"), now: fixture.now)
+        #expect(try await store.claimDuePushes(now: fixture.now.addingTimeInterval(4), limit: 10).isEmpty)
+        #expect(try await store.nextPushDue() == fixture.now.addingTimeInterval(5))
+        #expect(try await store.claimDuePushes(now: fixture.now.addingTimeInterval(5), limit: 10).map(\.attempt) == [2])
+    }
+
+    @Test("a dead token marks the device, and later pushes to it are cancelled unsent")
+    func tokenInvalid() async throws {
+        let fixture = try StoreFixture()
+        let (store, deviceId) = try await pairedStore(fixture)
+        let first = try await store.enqueuePush(
+            deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
+            now: fixture.now)
+        _ = try await store.claimDuePushes(now: fixture.now, limit: 10)
+        try await store.recordPushAttempt(id: first, result: .tokenInvalid(reason: "Unregistered"), now: fixture.now)
+        #expect(try await store.device(id: deviceId).hasPushToken == false)
+
+        _ = try await store.enqueuePush(
+            deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
+            now: fixture.now)
+        #expect(try await store.claimDuePushes(now: fixture.now, limit: 10).isEmpty)
+        let counts = try await store.pushOutboxCounts()
+        #expect(counts.failed == 1 && counts.cancelled == 1)
+    }
+}
