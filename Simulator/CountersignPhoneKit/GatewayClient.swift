@@ -30,7 +30,8 @@ public struct GatewayClient: Sendable {
 
     /// Notifications after `after`, waiting up to `wait` seconds for the first one.
     public func inbox(token: String, after: Int = 0, wait: Int = 0) async throws -> [PushGatewayAPI.Delivery] {
-        let escaped = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token
+        // Tokens are hex or base64url: safe in a path segment as they are.
+        let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? token
         return try await http.request(
             "GET", "/gateway/devices/\(escaped)/inbox?after=\(after)&wait=\(wait)", as: [PushGatewayAPI.Delivery].self)
     }

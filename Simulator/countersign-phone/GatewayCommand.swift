@@ -5,6 +5,10 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `countersign-phone gateway`: runs the stand-in for APNs and FCM on this machine.
 struct Gateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +24,8 @@ struct Gateway: AsyncParsableCommand {
     @Option(help: "HOST:PORT for the control API (plain HTTP, keep it on loopback).") var control: String =
         "127.0.0.1:8444"
     @Option(help: "The gateway's state folder (default ~/.countersign-phone/gateway).") var state: String?
+    @Flag(help: "Exit when the process that started the gateway ends (the server in development mode).")
+    var exitWithParent = false
 
     static func split(_ address: String, _ flag: String) throws -> (String, Int) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
@@ -42,6 +48,15 @@ struct Gateway: AsyncParsableCommand {
         }
         let controlApp = server.makeControlApplication(host: controlHost, port: controlPort) { bound in
             output("Gateway control on http://\(controlHost):\(bound); state \(folder.path)")
+        }
+        if exitWithParent {
+            // A server killed with SIGKILL cannot stop its child: the child notices it was re-parented
+            // (a dead parent may linger as a zombie, so its pid is no sign of life) and leaves.
+            let parent = getppid()
+            Task.detached {
+                while getppid() == parent { try? await Task.sleep(for: .milliseconds(200)) }
+                Glibc.exit(0)
+            }
         }
         let group = ServiceGroup(
             services: [services, controlApp], gracefulShutdownSignals: [.sigterm, .sigint],

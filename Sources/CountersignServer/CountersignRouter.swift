@@ -15,6 +15,7 @@ public enum CountersignRouter {
         ActivationRoutes(environment: environment).register(on: admin)
         UserRoutes(environment: environment).register(on: admin)
         DeviceAdminRoutes(environment: environment).register(on: admin)
+        PushRoutes(environment: environment).register(on: admin)
         return router
     }
 }

@@ -30,6 +30,8 @@ public struct ServerEnvironment: Sendable {
     public var clock: any WallClock
     public var settings: ServerSettings
     public var metrics: PrometheusCollectorRegistry
+    /// The current provider's push clients; also what the dispatcher sends through.
+    public let push: PushClients
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
@@ -39,6 +41,7 @@ public struct ServerEnvironment: Sendable {
         self.clock = clock
         self.settings = settings
         self.metrics = metrics
+        self.push = PushClients(store: store, clock: clock)
     }
 
     var adminTokens: AdminTokens { AdminTokens(store: store) }

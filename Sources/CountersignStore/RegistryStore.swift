@@ -7,11 +7,15 @@ import Foundation
 ///
 /// Implementations encrypt OATH secrets and server private keys before they reach storage, keep only
 /// hashes of activation codes and admin tokens, and make each method one transaction.
-public protocol RegistryStore: Sendable {
+public protocol RegistryStore: PushOutboxStore {
     // Providers
     func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView
     func providers() async throws -> [ProviderView]
     func provider(named name: String) async throws -> ProviderView
+
+    /// Replaces a provider's push credentials (sealed at rest).
+    func setPushSettings(_ settings: ProviderPushSettings, provider: String) async throws
+    func pushSettings(provider: String) async throws -> ProviderPushSettings?
 
     // Activations
     /// Links an unactivated server to a provider with a new server key.

@@ -10,7 +10,10 @@ struct MigrationTests {
     func freshFile() throws {
         let fixture = try StoreFixture()
         let (pool, _) = try fixture.open()
-        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry", "v2-push-outbox"])
+        #expect(
+            try SQLiteDatabase.appliedMigrations(in: pool) == [
+                "v1-registry", "v2-push-outbox", "v3-provider-push-credentials",
+            ])
         let (journal, foreignKeys, tables) = try pool.read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
@@ -33,7 +36,10 @@ struct MigrationTests {
             #expect(try await store.users().map(\.name) == ["alice"])
         }
         let (pool, store) = try fixture.open()
-        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == ["v1-registry", "v2-push-outbox"])
+        #expect(
+            try SQLiteDatabase.appliedMigrations(in: pool) == [
+                "v1-registry", "v2-push-outbox", "v3-provider-push-credentials",
+            ])
         #expect(try await store.users().map(\.name) == ["alice"])
         #expect(try await store.currentActivation()?.provider == "acme")
     }

@@ -15,9 +15,12 @@ public struct ServerRunner: Sendable {
         public var publicURL: URL?
         public var serverName: String
         public var activationCodeLifetime: TimeInterval
-        /// Development mode: create and activate a local provider when none is active, so a
-        /// simulated phone can pair straight away.
+        /// Development mode: create and activate a local provider when none is active, start the
+        /// push gateway emulator, and point the local provider's push credentials at it.
         public var development: Bool
+        /// The emulator's push-services and control ports in development mode.
+        public var gatewayPort: Int = 8443
+        public var gatewayControlPort: Int = 8444
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -73,18 +76,35 @@ public struct ServerRunner: Sendable {
                   \(token)
                 """)
         }
+        var gateway: DevelopmentGateway?
         if options.development {
             try await ensureDevelopmentActivation(environment)
+            let started = try await DevelopmentGateway.start(
+                dataDirectory: directory.url, port: options.gatewayPort, controlPort: options.gatewayControlPort)
+            gateway = started
+            if try await environment.store.currentActivation()?.provider == Self.developmentProvider {
+                try await environment.store.setPushSettings(started.settings, provider: Self.developmentProvider)
+            }
+            output(
+                "Development mode: push gateway emulator on https://127.0.0.1:\(options.gatewayPort), phones reach it at http://127.0.0.1:\(options.gatewayControlPort)"
+            )
         }
+        defer { gateway?.stop() }
+
+        let dispatcher = PushDispatcher(
+            outbox: environment.store, sender: environment.push, clock: environment.clock,
+            logger: Logger(label: "countersign.push"), metrics: environment.metrics)
 
         let app = Application(
             router: CountersignRouter.make(environment: environment),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: options.serverName),
+            services: [dispatcher],
             onServerRunning: { [output] channel in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
             },
             logger: logger)
         try await app.runService()
+        await environment.push.invalidate()
         // Keep the directory lock until the server has stopped.
         withExtendedLifetime(directory) {}
         output("Countersign stopped")

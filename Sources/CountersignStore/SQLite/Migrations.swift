@@ -110,6 +110,12 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX push_outbox_due ON push_outbox(state, next_attempt_at)")
         }
+        migrator.registerMigration("v3-provider-push-credentials") { db in
+            // APNs and FCM credentials (private keys included), sealed with the master key.
+            try db.alter(table: "provider") { table in
+                table.add(column: "push_settings_sealed", .blob)
+            }
+        }
         return migrator
     }
 }

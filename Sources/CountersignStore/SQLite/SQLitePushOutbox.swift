@@ -2,7 +2,8 @@ import CountersignCore
 import Foundation
 import GRDB
 
-extension SQLiteRegistryStore: PushOutboxStore {
+// The outbox half of `RegistryStore` (which refines `PushOutboxStore`).
+extension SQLiteRegistryStore {
     public func enqueuePush(deviceId: String, payload: String, collapseId: String?, deadline: Date, now: Date)
         async throws -> String
     {

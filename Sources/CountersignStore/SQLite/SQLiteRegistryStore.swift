@@ -44,6 +44,26 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    public func setPushSettings(_ settings: ProviderPushSettings, provider: String) async throws {
+        let sealed = try secrets.seal(try JSONEncoder().encode(settings), purpose: Self.pushSettingsPurpose(provider))
+        try await pool.write { db in
+            _ = try Self.providerRecord(named: provider, db)
+            try db.execute(
+                sql: "UPDATE provider SET push_settings_sealed = ? WHERE name = ?", arguments: [sealed, provider])
+        }
+    }
+
+    public func pushSettings(provider: String) async throws -> ProviderPushSettings? {
+        let sealed = try await pool.read { db in
+            _ = try Self.providerRecord(named: provider, db)
+            return try Data.fetchOne(
+                db, sql: "SELECT push_settings_sealed FROM provider WHERE name = ?", arguments: [provider])
+        }
+        guard let sealed else { return nil }
+        return try JSONDecoder().decode(
+            ProviderPushSettings.self, from: try secrets.open(sealed, purpose: Self.pushSettingsPurpose(provider)))
+    }
+
     // MARK: Activations
 
     public func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws
@@ -280,6 +300,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 extension SQLiteRegistryStore {
     static func serverKeyPurpose(_ activationId: String) -> String { "activation-server-key:\(activationId)" }
     static func oathSecretPurpose(_ deviceId: String) -> String { "device-oath-secret:\(deviceId)" }
+    static func pushSettingsPurpose(_ provider: String) -> String { "provider-push-settings:\(provider)" }
 
     static func currentActivation(_ db: Database) throws -> ActivationRecord? {
         try ActivationRecord.filter(Column("is_current") == true).fetchOne(db)

@@ -4,7 +4,7 @@ import CountersignCore
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "device", abstract: "Inspect and remove paired authenticator apps.",
-        subcommands: [List.self, Show.self, Remove.self])
+        subcommands: [List.self, Show.self, Remove.self, TestPush.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List devices, all or one user's.")
@@ -65,6 +65,22 @@ struct DeviceCommand: AsyncParsableCommand {
             let device = try await connection.makeClient().request(
                 "DELETE", "/v1/devices/\(id.pathSegment)", as: DeviceView.self)
             print("Removed device \(device.id) of user '\(device.user)'")
+        }
+    }
+
+    struct TestPush: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test-push", abstract: "Queue a test notification to a device through the push outbox.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var id: String
+        @Option(help: "Seconds the notification may wait to be sent (1-3600).") var ttl: Int = 60
+
+        func run() async throws {
+            let queued = try await connection.makeClient().request(
+                "POST", "/v1/devices/\(id.pathSegment)/test-push", body: TestPushRequest(ttlSeconds: ttl),
+                as: TestPushView.self)
+            print(
+                "Queued test notification \(queued.id) to device \(queued.device) (until \(queued.deadline.shortText))")
         }
     }
 }

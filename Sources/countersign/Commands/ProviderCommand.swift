@@ -6,7 +6,7 @@ extension BillingModel: ExpressibleByArgument {}
 struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provider", abstract: "Create and inspect providers.",
-        subcommands: [Create.self, List.self, Show.self, Set.self])
+        subcommands: [Create.self, List.self, Show.self, Set.self, PushSet.self, PushShow.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -77,6 +77,71 @@ struct ProviderCommand: AsyncParsableCommand {
                 "PATCH", "/v1/providers/\(name.pathSegment)", body: UpdateProviderRequest(billing: billing),
                 as: ProviderView.self)
             print("Provider '\(provider.name)' unchanged: billing \(provider.billing.rawValue)")
+        }
+    }
+}
+
+extension ProviderCommand {
+    struct PushSet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "push-set",
+            abstract: "Give a provider its APNs and/or FCM credentials (private keys are sealed at rest).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+        @Option(help: "The APNs .p8 key file.") var apnsKey: String?
+        @Option(help: "The APNs key id.") var apnsKeyId: String?
+        @Option(help: "The Apple team id.") var apnsTeamId: String?
+        @Option(help: "The app's bundle id (apns-topic).") var apnsTopic: String?
+        @Option(help: "APNs base URL.") var apnsURL: String = "https://api.push.apple.com"
+        @Option(help: "The FCM service-account key file.") var fcmServiceAccount: String?
+        @Option(help: "FCM base URL.") var fcmURL: String = "https://fcm.googleapis.com"
+        @Option(help: "PEM roots to trust instead of the system's (for an emulator).") var trustRoots: String?
+
+        func run() async throws {
+            let roots = try trustRoots.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            var apns: ProviderPushSettings.APNs?
+            if let apnsKey {
+                guard let apnsKeyId, let apnsTeamId, let apnsTopic else {
+                    throw ValidationError("--apns-key needs --apns-key-id, --apns-team-id and --apns-topic")
+                }
+                apns = .init(
+                    baseURL: apnsURL, keyId: apnsKeyId, teamId: apnsTeamId, topic: apnsTopic,
+                    privateKeyPEM: try String(contentsOfFile: apnsKey, encoding: .utf8), trustRootsPEM: roots)
+            }
+            let fcm = try fcmServiceAccount.map {
+                ProviderPushSettings.FCM(
+                    baseURL: fcmURL, serviceAccountJSON: try String(contentsOfFile: $0, encoding: .utf8),
+                    trustRootsPEM: roots)
+            }
+            guard apns != nil || fcm != nil else { throw ValidationError("give --apns-key or --fcm-service-account") }
+            let view = try await connection.makeClient().request(
+                "PUT", "/v1/providers/\(name.pathSegment)/push", body: ProviderPushSettings(apns: apns, fcm: fcm),
+                as: ProviderPushSettingsView.self)
+            print(
+                "Push credentials of '\(view.provider)' set: APNs \(view.apns == nil ? "no" : "yes"), FCM \(view.fcm == nil ? "no" : "yes")"
+            )
+        }
+    }
+
+    struct PushShow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "push-show", abstract: "Show a provider's push credentials (without the keys).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument var name: String
+
+        func run() async throws {
+            let view = try await connection.makeClient().request(
+                "GET", "/v1/providers/\(name.pathSegment)/push", as: ProviderPushSettingsView.self)
+            try output.print(view) { view in
+                [
+                    "Provider:  \(view.provider)",
+                    "APNs:      "
+                        + (view.apns.map { "\($0.baseURL) key \($0.keyId) team \($0.teamId) topic \($0.topic)" }
+                            ?? "none"),
+                    "FCM:       " + (view.fcm.map { "\($0.baseURL) project \($0.projectId)" } ?? "none"),
+                ].joined(separator: "\n")
+            }
         }
     }
 }

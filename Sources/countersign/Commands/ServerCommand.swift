@@ -25,8 +25,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How long an activation code stays valid, in seconds.")
     var codeLifetime: Int = Int(ServerSettings.defaultActivationCodeLifetime)
 
-    @Flag(help: "Development mode: link to a local provider on first start so a simulated phone can pair at once.")
+    @Flag(
+        help:
+            "Development mode: link to a local provider on first start and run the push gateway emulator, so a simulated phone can pair and get pushes at once."
+    )
     var dev = false
+
+    @Option(help: "In development mode, the push gateway emulator's TLS port.") var gatewayPort: Int = 8443
+    @Option(help: "In development mode, the emulator's control port, where simulated phones reach it.")
+    var gatewayControlPort: Int = 8444
 
     func validate() throws {
         _ = try parsedListen()
@@ -48,9 +55,11 @@ struct ServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (host, port) = try parsedListen()
-        let options = ServerRunner.Options(
+        var options = ServerRunner.Options(
             dataPath: data, host: host, port: port, publicURL: publicURL.flatMap(URL.init(string:)), serverName: name,
             activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
+        options.gatewayPort = gatewayPort
+        options.gatewayControlPort = gatewayControlPort
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)
         try await ServerRunner(options: options).run()
