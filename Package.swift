@@ -187,7 +187,7 @@ let package = Package(
         // Starts the real executables as separate processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["countersign", "countersign-phone", "CountersignPhoneKit"],
+            dependencies: ["countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient"],
             swiftSettings: strictSwift6
         ),
     ]

@@ -48,11 +48,19 @@ public struct PushDispatcher: Service {
         if requeued > 0 {
             logger.notice("requeued push messages interrupted by the last stop", metadata: ["count": "\(requeued)"])
         }
-        try await cancelWhenGracefulShutdown {
+        // Graceful shutdown cancels the loop; a send in flight is left claimed for the next start.
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let batch = try await outbox.claimDuePushes(now: clock.now(), limit: maxInFlight)
+                let batch: [PendingPush]
+                do {
+                    batch = try await outbox.claimDuePushes(now: clock.now(), limit: maxInFlight)
+                } catch {
+                    logger.error("could not read the push outbox", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                    continue
+                }
                 if batch.isEmpty {
-                    try await Task.sleep(for: idlePoll)
+                    try? await Task.sleep(for: idlePoll)
                     continue
                 }
                 await withTaskGroup(of: Void.self) { group in

@@ -80,7 +80,14 @@ final class ServerProcess {
     var url: String { "http://127.0.0.1:\(port)" }
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    init(dataDirectory: URL, port: Int? = nil, extraArguments: [String] = ["--dev"]) throws {
+    /// `extraArguments` defaults to development mode with the gateway emulator on free ports, so tests
+    /// never collide with each other or with a developer's running server.
+    init(dataDirectory: URL, port: Int? = nil, extraArguments: [String]? = nil) throws {
+        let extraArguments =
+            try extraArguments ?? [
+                "--dev", "--gateway-port", String(Executables.freePort()), "--gateway-control-port",
+                String(Executables.freePort()),
+            ]
         self.port = try port ?? Executables.freePort()
         self.dataDirectory = dataDirectory
         self.logURL = dataDirectory.deletingLastPathComponent()
