@@ -132,6 +132,17 @@ let package = Package(
             path: "Simulator/countersign-phone",
             swiftSettings: strictSwift6
         ),
+        // Load and speed measurements (not run as tests); figures in BENCHMARKS.md.
+        .executableTarget(
+            name: "push-benchmark",
+            dependencies: [
+                "CountersignServer", "CountersignStore", "CountersignPush", "CountersignCore", "CountersignClient",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PushThroughput",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],

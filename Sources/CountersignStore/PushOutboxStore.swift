@@ -15,6 +15,21 @@ public struct PendingPush: Sendable, Equatable {
     public var attempt: Int
 }
 
+/// A push to queue.
+public struct NewPush: Sendable {
+    public var deviceId: String
+    public var payload: String
+    public var collapseId: String?
+    public var deadline: Date
+
+    public init(deviceId: String, payload: String, collapseId: String?, deadline: Date) {
+        self.deviceId = deviceId
+        self.payload = payload
+        self.collapseId = collapseId
+        self.deadline = deadline
+    }
+}
+
 /// How one attempt ended, as the store records it.
 public enum PushAttemptResult: Sendable, Equatable {
     case sent
@@ -47,8 +62,17 @@ public protocol PushOutboxStore: Sendable {
     func requeueInterruptedPushes() async throws -> Int
     /// Expires overdue messages, then claims up to `limit` due ones (oldest first) for sending.
     func claimDuePushes(now: Date, limit: Int) async throws -> [PendingPush]
-    func recordPushAttempt(id: String, result: PushAttemptResult, now: Date) async throws
+    /// Records the outcomes of a batch of attempts in one transaction (one disk sync for the batch).
+    func recordPushAttempts(_ results: [(id: String, result: PushAttemptResult)], now: Date) async throws
+    /// Queues many pushes in one transaction; returns their ids in order.
+    func enqueuePushes(_ pushes: [NewPush], now: Date) async throws -> [String]
     /// When the next queued message falls due, if any.
     func nextPushDue() async throws -> Date?
     func pushOutboxCounts() async throws -> PushOutboxCounts
+}
+
+extension PushOutboxStore {
+    public func recordPushAttempt(id: String, result: PushAttemptResult, now: Date) async throws {
+        try await recordPushAttempts([(id, result)], now: now)
+    }
 }

@@ -37,7 +37,7 @@ public actor PushClients: PushSender {
         for transport in old.transports { try? await transport.shutdown() }
     }
 
-    static func build(_ settings: ProviderPushSettings?, clock: any WallClock) throws
+    public static func build(_ settings: ProviderPushSettings?, clock: any WallClock) throws
         -> (sender: ProviderPushSender, transports: [HTTPPushTransport])
     {
         var transports: [HTTPPushTransport] = []

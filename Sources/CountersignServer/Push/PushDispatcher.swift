@@ -63,14 +63,24 @@ public struct PushDispatcher: Service {
                     try? await Task.sleep(for: idlePoll)
                     continue
                 }
-                await withTaskGroup(of: Void.self) { group in
-                    for push in batch { group.addTask { await deliver(push) } }
+                let results = await withTaskGroup(of: (id: String, result: PushAttemptResult)?.self) { group in
+                    for push in batch { group.addTask { await deliver(push).map { (push.id, $0) } } }
+                    var results: [(id: String, result: PushAttemptResult)] = []
+                    for await result in group { if let result { results.append(result) } }
+                    return results
+                }
+                do {
+                    try await outbox.recordPushAttempts(results, now: clock.now())
+                } catch {
+                    // Left claimed: the next start sends these again (at least once).
+                    logger.error("could not record push outcomes", metadata: ["error": "\(error)"])
                 }
             }
         }
     }
 
-    func deliver(_ push: PendingPush) async {
+    /// Sends one message; nil when shutdown interrupted it (it stays claimed).
+    func deliver(_ push: PendingPush) async -> PushAttemptResult? {
         let result: PushAttemptResult
         do {
             let outcome = try await sender.send(push)
@@ -83,18 +93,14 @@ public struct PushDispatcher: Service {
             result = .failed(reason: error.message)
         } catch {
             // Interrupted by shutdown: leave it claimed; the next start sends it.
-            if Task.isCancelled { return }
+            if Task.isCancelled { return nil }
             metrics.makeCounter(
                 descriptor: Self.outcomes,
                 labels: [("platform", push.platform.rawValue), ("outcome", "transport_error")]
             ).increment()
             result = schedule(push, reason: "transport: \(error)", retryAfter: nil)
         }
-        do {
-            try await outbox.recordPushAttempt(id: push.id, result: result, now: clock.now())
-        } catch {
-            logger.error("could not record a push outcome", metadata: ["id": "\(push.id)", "error": "\(error)"])
-        }
+        return result
     }
 
     func attemptResult(for outcome: PushOutcome, push: PendingPush) -> PushAttemptResult {

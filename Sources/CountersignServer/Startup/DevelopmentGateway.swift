@@ -8,7 +8,7 @@ import Foundation
 /// In development mode the server starts the push gateway emulator (`countersign-phone gateway`) as
 /// a child process (so the server never links the simulator) and points the local provider's push
 /// credentials at it, trusting its CA.
-struct DevelopmentGateway {
+public struct DevelopmentGateway {
     enum Failure: Error, CustomStringConvertible {
         case notFound(String)
         case didNotStart(String)
@@ -60,8 +60,8 @@ struct DevelopmentGateway {
         return DevelopmentGateway(process: process, settings: try settings(folder: folder, port: port))
     }
 
-    /// Credentials pointing at the emulator, read from the files it wrote.
-    static func settings(folder: URL, port: Int) throws -> ProviderPushSettings {
+    /// Credentials pointing at the emulator, read from the files it wrote in its state folder.
+    public static func settings(folder: URL, port: Int) throws -> ProviderPushSettings {
         struct APNsFile: Decodable {
             var keyId: String
             var teamId: String

@@ -78,28 +78,42 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func recordPushAttempt(id: String, result: PushAttemptResult, now: Date) async throws {
+    public func enqueuePushes(_ pushes: [NewPush], now: Date) async throws -> [String] {
         try await pool.write { db in
-            switch result {
-            case .sent:
-                try Self.complete(db, id: id, state: "sent", outcome: "delivered", now: now)
-            case .retry(let at, let reason):
-                try db.execute(
-                    sql:
-                        "UPDATE push_outbox SET state = 'queued', next_attempt_at = ?, outcome = ? WHERE id = ? AND state = 'sending'",
-                    arguments: [at, reason, id])
-            case .tokenInvalid(let reason):
-                try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
-                try db.execute(
-                    sql: """
-                        UPDATE device SET push_token_invalid_at = ?, push_token_invalid_reason = ?
-                        WHERE id = (SELECT device_id FROM push_outbox WHERE id = ?)
-                        """, arguments: [now, reason, id])
-            case .failed(let reason):
-                try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
-            case .expired:
-                try Self.complete(db, id: id, state: "expired", outcome: "deadline passed", now: now)
+            try pushes.map {
+                try Self.enqueuePush(
+                    db, deviceId: $0.deviceId, payload: $0.payload, collapseId: $0.collapseId, deadline: $0.deadline,
+                    now: now)
             }
+        }
+    }
+
+    public func recordPushAttempts(_ results: [(id: String, result: PushAttemptResult)], now: Date) async throws {
+        try await pool.write { db in
+            for (id, result) in results { try Self.record(db, id: id, result: result, now: now) }
+        }
+    }
+
+    static func record(_ db: Database, id: String, result: PushAttemptResult, now: Date) throws {
+        switch result {
+        case .sent:
+            try Self.complete(db, id: id, state: "sent", outcome: "delivered", now: now)
+        case .retry(let at, let reason):
+            try db.execute(
+                sql:
+                    "UPDATE push_outbox SET state = 'queued', next_attempt_at = ?, outcome = ? WHERE id = ? AND state = 'sending'",
+                arguments: [at, reason, id])
+        case .tokenInvalid(let reason):
+            try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
+            try db.execute(
+                sql: """
+                    UPDATE device SET push_token_invalid_at = ?, push_token_invalid_reason = ?
+                    WHERE id = (SELECT device_id FROM push_outbox WHERE id = ?)
+                    """, arguments: [now, reason, id])
+        case .failed(let reason):
+            try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
+        case .expired:
+            try Self.complete(db, id: id, state: "expired", outcome: "deadline passed", now: now)
         }
     }
 
