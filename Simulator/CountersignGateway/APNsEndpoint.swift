@@ -23,6 +23,9 @@ struct APNsEndpoint: Sendable {
     let identity: GatewayIdentity
     let state: GatewayState
     let keys: JWTKeyCollection
+    /// Provider tokens already verified, by their text: a provider reuses one token for up to an
+    /// hour, so its signature need not be checked again on every request. Its age still is.
+    let verified = VerifiedTokens()
 
     init(identity: GatewayIdentity, state: GatewayState) async throws {
         self.identity = identity
@@ -81,14 +84,21 @@ struct APNsEndpoint: Sendable {
             throw Refusal(status: 403, reason: "MissingProviderToken")
         }
         let jwt = String(header.dropFirst("bearer ".count))
-        let claims: ProviderClaims
-        do { claims = try await keys.verify(jwt, as: ProviderClaims.self) } catch {
-            throw Refusal(status: 403, reason: "InvalidProviderToken")
+        let issuedAt: Date
+        if let known = await verified.issuedAt(of: jwt) {
+            issuedAt = known
+        } else {
+            let claims: ProviderClaims
+            do { claims = try await keys.verify(jwt, as: ProviderClaims.self) } catch {
+                throw Refusal(status: 403, reason: "InvalidProviderToken")
+            }
+            guard claims.iss.value == identity.apns.teamId, claims.iat.value <= now.addingTimeInterval(60) else {
+                throw Refusal(status: 403, reason: "InvalidProviderToken")
+            }
+            issuedAt = claims.iat.value
+            await verified.remember(jwt, issuedAt: issuedAt)
         }
-        guard claims.iss.value == identity.apns.teamId, claims.iat.value <= now.addingTimeInterval(60) else {
-            throw Refusal(status: 403, reason: "InvalidProviderToken")
-        }
-        guard now.timeIntervalSince(claims.iat.value) < 3600 else {
+        guard now.timeIntervalSince(issuedAt) < 3600 else {
             throw Refusal(status: 403, reason: "ExpiredProviderToken")
         }
     }
@@ -102,4 +112,17 @@ extension HTTPField.Name {
     static let apnsExpiration = HTTPField.Name("apns-expiration")!
     static let apnsId = HTTPField.Name("apns-id")!
     static let apnsCollapseId = HTTPField.Name("apns-collapse-id")!
+}
+
+/// A small memory of verified provider tokens.
+actor VerifiedTokens {
+    private var tokens: [String: Date] = [:]
+
+    func issuedAt(of token: String) -> Date? { tokens[token] }
+
+    func remember(_ token: String, issuedAt: Date) {
+        // Providers hold one or two tokens at a time; anything more is churn and may be forgotten.
+        if tokens.count >= 64 { tokens.removeAll() }
+        tokens[token] = issuedAt
+    }
 }

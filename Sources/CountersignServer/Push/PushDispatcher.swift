@@ -50,33 +50,58 @@ public struct PushDispatcher: Service {
         }
         // Graceful shutdown cancels the loop; a send in flight is left claimed for the next start.
         await cancelWhenGracefulShutdown {
+            await sendContinuously()
+        }
+    }
+
+    /// Keeps up to `maxInFlight` sends going: tops the window up whenever it is half empty, and
+    /// records finished outcomes in batches (one transaction each).
+    func sendContinuously() async {
+        typealias Finished = (id: String, result: PushAttemptResult)
+        await withTaskGroup(of: Finished?.self) { group in
+            var inFlight = 0
+            var finished: [Finished] = []
             while !Task.isCancelled {
-                let batch: [PendingPush]
-                do {
-                    batch = try await outbox.claimDuePushes(now: clock.now(), limit: maxInFlight)
-                } catch {
-                    logger.error("could not read the push outbox", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: .seconds(1))
-                    continue
+                if inFlight <= maxInFlight / 2 {
+                    await record(&finished)
+                    for push in await claim(limit: maxInFlight - inFlight) {
+                        group.addTask { await deliver(push).map { (push.id, $0) } }
+                        inFlight += 1
+                    }
                 }
-                if batch.isEmpty {
+                if inFlight == 0 {
                     try? await Task.sleep(for: idlePoll)
                     continue
                 }
-                let results = await withTaskGroup(of: (id: String, result: PushAttemptResult)?.self) { group in
-                    for push in batch { group.addTask { await deliver(push).map { (push.id, $0) } } }
-                    var results: [(id: String, result: PushAttemptResult)] = []
-                    for await result in group { if let result { results.append(result) } }
-                    return results
+                if let done = await group.next() {
+                    inFlight -= 1
+                    if let done { finished.append(done) }
                 }
-                do {
-                    try await outbox.recordPushAttempts(results, now: clock.now())
-                } catch {
-                    // Left claimed: the next start sends these again (at least once).
-                    logger.error("could not record push outcomes", metadata: ["error": "\(error)"])
-                }
+                if finished.count >= 64 { await record(&finished) }
             }
+            await record(&finished)
         }
+    }
+
+    func claim(limit: Int) async -> [PendingPush] {
+        do {
+            return try await outbox.claimDuePushes(now: clock.now(), limit: limit)
+        } catch {
+            logger.error("could not read the push outbox", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .seconds(1))
+            return []
+        }
+    }
+
+    func record(_ finished: inout [(id: String, result: PushAttemptResult)]) async {
+        guard !finished.isEmpty else { return }
+        do {
+            try await outbox.recordPushAttempts(finished, now: clock.now())
+        } catch {
+            // Left claimed: the next start sends these again (at least once).
+            logger.error("could not record push outcomes", metadata: ["error": "\(error)"])
+        }
+        finished.removeAll(keepingCapacity: true)
     }
 
     /// Sends one message; nil when shutdown interrupted it (it stays claimed).
