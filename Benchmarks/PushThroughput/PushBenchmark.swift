@@ -63,6 +63,24 @@ struct PushBenchmark {
             outbox: store, sender: sender, maxInFlight: inFlight, idlePoll: .milliseconds(1), logger: logger,
             metrics: PrometheusCollectorRegistry())
 
+        if CommandLine.arguments.contains("--raw") {
+            // The same sender and window without the outbox: separates SQLite from HTTP/2 and the emulator.
+            let pushes = try await store.claimDuePushes(now: Date(), limit: messages)
+            let rawStart = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, push) in pushes.enumerated() {
+                    if index >= inFlight { try await group.next() }
+                    group.addTask { _ = try await sender.send(push) }
+                }
+                try await group.waitForAll()
+            }
+            let rawElapsed = ContinuousClock.now - rawStart
+            let rawSeconds = Double(rawElapsed.components.seconds) + Double(rawElapsed.components.attoseconds) / 1e18
+            print("raw sender: \(Int(Double(pushes.count) / rawSeconds)) notifications/s without the outbox")
+            for transport in built.transports { try await transport.shutdown() }
+            return
+        }
+
         print("Dispatching…")
         let started = ContinuousClock.now
         let elapsed = try await withThrowingTaskGroup(of: Void.self) { group in

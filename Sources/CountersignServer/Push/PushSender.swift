@@ -43,15 +43,17 @@ public struct ProviderPushSender: PushSender {
     }
 
     /// A visible alert that says nothing personal, and the app's own data under "countersign".
+    ///
+    /// The outbox payload is a JSON object the server itself wrote, so it is spliced in as it is
+    /// rather than parsed and re-encoded on the hot path.
     static func apnsPayload(_ appPayload: String) throws -> Data {
-        let object = try JSONSerialization.jsonObject(with: Data(appPayload.utf8))
-        let body: [String: Any] = [
-            "aps": [
-                "alert": ["title": "Sign-in request", "body": "Open Countersign to approve or deny"],
-                "sound": "default", "content-available": 1,
-            ] as [String: Any],
-            "countersign": object,
-        ]
-        return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let trimmed = appPayload.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else {
+            throw PushRequestError("an outbox payload must be a JSON object")
+        }
+        return Data((apsPrefix + trimmed + "}").utf8)
     }
+
+    static let apsPrefix =
+        #"{"aps":{"alert":{"body":"Open Countersign to approve or deny","title":"Sign-in request"},"content-available":1,"sound":"default"},"countersign":"#
 }
