@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// `countersign-phone gateway` as a separate process on free loopback ports.
+/// `countersign-phone gateway` as a separate process, on ports the system chooses (it prints them).
 final class GatewayProcess: Sendable {
     let folder: URL
     let port: Int
@@ -23,14 +23,12 @@ final class GatewayProcess: Sendable {
     static func start(folder: URL) async throws -> GatewayProcess {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("countersign-phone")
-        let port = try freePort()
-        let controlPort = try freePort()
         let log = folder.deletingLastPathComponent().appendingPathComponent("gateway.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = [
-            "gateway", "--listen", "127.0.0.1:\(port)", "--control", "127.0.0.1:\(controlPort)", "--state", folder.path,
+            "gateway", "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", "--state", folder.path,
             "--exit-with-parent",
         ]
         let handle = try FileHandle(forWritingTo: log)
@@ -38,13 +36,18 @@ final class GatewayProcess: Sendable {
         process.standardError = handle
         try process.run()
         let deadline = ContinuousClock.now + .seconds(30)
-        while !((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("Gateway control") {
+        while true {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let port = boundPort(in: text, after: "on https://127.0.0.1:"),
+                let controlPort = boundPort(in: text, after: "Gateway control on http://127.0.0.1:")
+            {
+                return GatewayProcess(folder: folder, port: port, controlPort: controlPort, process: process)
+            }
             guard process.isRunning, ContinuousClock.now < deadline else {
                 throw CocoaError(.executableLoad, userInfo: [NSFilePathErrorKey: executable.path])
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return GatewayProcess(folder: folder, port: port, controlPort: controlPort, process: process)
     }
 
     func stop() {
@@ -54,19 +57,9 @@ final class GatewayProcess: Sendable {
         }
     }
 
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
+    /// The port printed after `marker` in the gateway's log.
+    static func boundPort(in log: String, after marker: String) -> Int? {
+        guard let range = log.range(of: marker) else { return nil }
+        return Int(log[range.upperBound...].prefix(while: \.isNumber))
     }
 }
