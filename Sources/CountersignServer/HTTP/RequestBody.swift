@@ -10,6 +10,16 @@ extension Request {
         return try Self.decodeJSON(type, from: Data(bytes.readableBytesView))
     }
 
+    /// Like `decodeJSON`, for routes whose body is optional: an empty body gives `absent`.
+    func decodeOptionalJSON<Body: Decodable>(_ type: Body.Type, absent: Body, context: CountersignRequestContext)
+        async throws -> Body
+    {
+        var request = self
+        let bytes = try await request.collectBody(upTo: context.maxUploadSize)
+        guard bytes.readableBytes > 0 else { return absent }
+        return try Self.decodeJSON(type, from: Data(bytes.readableBytesView))
+    }
+
     static func decodeJSON<Body: Decodable>(_ type: Body.Type, from data: Data) throws -> Body {
         guard !data.isEmpty else { throw APIError.invalid("the request needs a JSON body") }
         return try APIJSON.makeDecoder().decode(type, from: data)

@@ -29,12 +29,8 @@ struct PushRoutes {
 
         group.post("devices/:id/test-push") { request, context in
             let id = try context.parameters.require("id")
-            var request = request
-            let bytes = try await request.collectBody(upTo: context.maxUploadSize)
-            let options =
-                bytes.readableBytes == 0
-                ? TestPushRequest(ttlSeconds: nil)
-                : try Request.decodeJSON(TestPushRequest.self, from: Data(bytes.readableBytesView))
+            let options = try await request.decodeOptionalJSON(
+                TestPushRequest.self, absent: TestPushRequest(ttlSeconds: nil), context: context)
             let lifetime = TimeInterval(options.ttlSeconds ?? Int(Self.testPushLifetime))
             guard (1...3600).contains(lifetime) else { throw APIError.invalid("ttlSeconds must be between 1 and 3600") }
             let device = try await environment.store.device(id: id)

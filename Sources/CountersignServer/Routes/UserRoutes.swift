@@ -37,13 +37,9 @@ struct UserRoutes {
 
         group.post("users/:name/pairing-codes") { request, context in
             let name = try context.parameters.require("name")
-            // The body is optional: without one the server's default lifetime applies.
-            var request = request
-            let bytes = try await request.collectBody(upTo: context.maxUploadSize)
-            let options =
-                bytes.readableBytes == 0
-                ? CreatePairingCodeRequest(validForSeconds: nil)
-                : try Request.decodeJSON(CreatePairingCodeRequest.self, from: Data(bytes.readableBytesView))
+            // Without a body the server's default lifetime applies.
+            let options = try await request.decodeOptionalJSON(
+                CreatePairingCodeRequest.self, absent: CreatePairingCodeRequest(validForSeconds: nil), context: context)
             let code = try await PairingService(environment: environment).issueCode(
                 for: name, validFor: options.validForSeconds)
             return try JSONResponse.make(code, status: .created)
