@@ -78,8 +78,6 @@ public struct GatewayServer: Sendable {
                     try await apns.handle(token: token, headers: request.headers, body: body, now: clock.now()))
             } catch let refusal as APNsEndpoint.Refusal {
                 outcome = .failure(refusal)
-            } catch {
-                throw error
             }
             switch outcome {
             case .success(let id):
@@ -89,9 +87,8 @@ public struct GatewayServer: Sendable {
                 if let timestamp = error.timestamp {
                     fields["timestamp"] = AnyEncodable(Int64(timestamp.timeIntervalSince1970 * 1000))
                 }
-                var headers: HTTPFields = [.contentType: "application/json"]
-                if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-                return try Self.json(fields, status: error.status, headers: headers)
+                return try Self.json(
+                    fields, status: error.status, headers: Self.errorHeaders(retryAfter: error.retryAfter))
             }
         }
 
@@ -117,8 +114,6 @@ public struct GatewayServer: Sendable {
                         project: project, authorization: request.headers[.authorization], body: body, now: clock.now()))
             } catch let refusal as FCMEndpoints.Refusal {
                 outcome = .failure(refusal)
-            } catch {
-                throw error
             }
             switch outcome {
             case .success(let name):
@@ -132,9 +127,9 @@ public struct GatewayServer: Sendable {
                     "code": AnyEncodable(error.status), "message": AnyEncodable(error.message),
                     "status": AnyEncodable(error.statusText), "details": AnyEncodable([detail]),
                 ]
-                var headers: HTTPFields = [.contentType: "application/json"]
-                if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
-                return try Self.json(["error": AnyEncodable(inner)], status: error.status, headers: headers)
+                return try Self.json(
+                    ["error": AnyEncodable(inner)], status: error.status,
+                    headers: Self.errorHeaders(retryAfter: error.retryAfter))
             }
         }
 
@@ -153,6 +148,13 @@ public struct GatewayServer: Sendable {
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "countersign-gateway"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) })
+    }
+
+    /// An error answer's headers, with Retry-After when the refusal asks the sender to wait.
+    static func errorHeaders(retryAfter: Int?) -> HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return headers
     }
 
     static func port(of request: Request) -> String {

@@ -120,7 +120,19 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func users() async throws -> [UserView] {
         try await pool.read { db in
-            try UserRecord.order(Column("name")).fetchAll(db).map { try Self.userView($0, db) }
+            // One grouped count for all users rather than one query per user.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT device.user_id AS user_id, COUNT(*) AS n FROM device
+                    JOIN activation ON activation.id = device.activation_id
+                    WHERE device.status = 'active' AND activation.is_current GROUP BY device.user_id
+                    """)
+            var activeDevices: [Int64: Int] = [:]
+            for row in rows { activeDevices[row["user_id"]] = row["n"] }
+            return try UserRecord.order(Column("name")).fetchAll(db).map {
+                Self.userView($0, activeDevices: activeDevices[$0.id ?? 0] ?? 0)
+            }
         }
     }
 
@@ -211,14 +223,16 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func devices(user: String?) async throws -> [DeviceView] {
         try await pool.read { db in
-            var request = DeviceRecord.order(Column("created_at"))
             if let user {
                 let userRecord = try Self.userRecord(named: user, db)
-                request = request.filter(Column("user_id") == userRecord.id)
+                return try DeviceRecord.filter(Column("user_id") == userRecord.id).order(Column("created_at"))
+                    .fetchAll(db).map { Self.deviceView($0, userName: userRecord.name) }
             }
             let names = try Dictionary(
                 UserRecord.fetchAll(db).map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
-            return try request.fetchAll(db).map { Self.deviceView($0, userName: names[$0.userId] ?? "?") }
+            return try DeviceRecord.order(Column("created_at")).fetchAll(db).map {
+                Self.deviceView($0, userName: names[$0.userId] ?? "?")
+            }
         }
     }
 
@@ -345,7 +359,11 @@ extension SQLiteRegistryStore {
                     SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
                     WHERE device.user_id = ? AND device.status = 'active' AND activation.is_current
                     """, arguments: [record.id]) ?? 0
-        return UserView(
+        return userView(record, activeDevices: activeDevices)
+    }
+
+    static func userView(_ record: UserRecord, activeDevices: Int) -> UserView {
+        UserView(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,
             createdAt: record.createdAt, activeDevices: activeDevices)
