@@ -9,7 +9,7 @@ final class GatewayProcess: Sendable {
     let folder: URL
     let port: Int
     let controlPort: Int
-    nonisolated(unsafe) let process: Process
+    let process: Process
 
     var controlURL: URL { URL(string: "http://127.0.0.1:\(controlPort)")! }
 

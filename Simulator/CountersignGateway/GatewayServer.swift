@@ -66,7 +66,6 @@ public struct GatewayServer: Sendable {
         let apns = try await APNsEndpoint(identity: identity, state: state)
         let fcm = try await FCMEndpoints(identity: identity, state: state)
         let clock = clock
-        let state = state
 
         router.post("3/device/:token") { request, context in
             var request = request

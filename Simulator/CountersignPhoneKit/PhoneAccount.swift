@@ -43,6 +43,7 @@ public enum PhoneError: Error, CustomStringConvertible, Equatable {
     case corruptState(String)
     /// The server no longer accepts this pairing; the words are the ones a real app shows.
     case notActivated
+    case noSuchChallenge(String)
 
     public var description: String {
         switch self {
@@ -52,6 +53,8 @@ public enum PhoneError: Error, CustomStringConvertible, Equatable {
         case .ambiguousAccount(let name, let matches):
             "'\(name)' matches several accounts (\(matches.joined(separator: ", "))); name one exactly"
         case .corruptState(let reason): "the phone's state is unreadable: \(reason)"
+        case .noSuchChallenge(let id):
+            "no pending sign-in request '\(id)' for this phone's accounts; it may have been answered or timed out"
         case .notActivated:
             "\(ActivationMessages.notActivated). Remove the account from this phone ('countersign-phone remove ACCOUNT') and add it again with a new activation code."
         }

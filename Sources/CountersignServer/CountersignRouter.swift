@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// Assembles the HTTP API: service routes, the phone's device API and the admin API under /v1.
+/// Assembles the HTTP API: service routes, and under /v1 the phone's device API (signed by the
+/// phone), the auth API (client API keys) and the admin API (admin tokens).
 public enum CountersignRouter {
     public static func make(environment: ServerEnvironment) -> Router<CountersignRequestContext> {
         let router = Router(context: CountersignRequestContext.self)
@@ -9,6 +10,10 @@ public enum CountersignRouter {
         ServiceRoutes(environment: environment).register(on: router)
 
         DeviceAPIRoutes(environment: environment).register(on: router.group("v1"))
+        DeviceChallengeRoutes(environment: environment).register(on: router.group("v1"))
+
+        let relyingParty = router.group("v1").add(middleware: ClientAuthMiddleware(keys: environment.clientKeys))
+        AuthRoutes(environment: environment).register(on: relyingParty)
 
         let admin = router.group("v1").add(middleware: AdminAuthMiddleware(tokens: environment.adminTokens))
         ProviderRoutes(environment: environment).register(on: admin)
@@ -16,6 +21,8 @@ public enum CountersignRouter {
         UserRoutes(environment: environment).register(on: admin)
         DeviceAdminRoutes(environment: environment).register(on: admin)
         PushRoutes(environment: environment).register(on: admin)
+        ClientRoutes(environment: environment).register(on: admin)
+        AuthLogRoutes(environment: environment).register(on: admin)
         return router
     }
 }

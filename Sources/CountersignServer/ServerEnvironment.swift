@@ -10,18 +10,33 @@ public struct ServerSettings: Sendable {
     /// The address phones use to reach this server; it goes into pairing URLs.
     public var publicURL: URL
     public var activationCodeLifetime: TimeInterval
+    /// This server's address as the auth log records it.
+    public var serverIP: String?
+    /// How long a user has to answer a push when the application does not say.
+    public var challengeTimeout: TimeInterval
+    public var pushLimits: PushLimits
 
     public static let defaultActivationCodeLifetime: TimeInterval = 600
+    public static let defaultChallengeTimeout: TimeInterval = 60
+    /// No sign-in waits longer than this for its answer.
+    public static let maxChallengeTimeout: TimeInterval = 600
     /// An activation code outliving a week is more likely leaked than used.
     public static let maxActivationCodeLifetime: TimeInterval = 7 * 24 * 3600
 
     public init(
-        serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime
+        serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime,
+        serverIP: String? = nil, challengeTimeout: TimeInterval = defaultChallengeTimeout,
+        pushLimits: PushLimits = PushLimits()
     ) {
         self.serverName = serverName
         self.publicURL = publicURL
         self.activationCodeLifetime = activationCodeLifetime
+        self.serverIP = serverIP
+        self.challengeTimeout = challengeTimeout
+        self.pushLimits = pushLimits
     }
+
+    var logOrigin: AuthLogOrigin { AuthLogOrigin(serverName: serverName, serverIP: serverIP) }
 }
 
 /// What the routes share: storage, the clock, settings and metrics.
@@ -32,6 +47,10 @@ public struct ServerEnvironment: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// The current provider's push clients; also what the dispatcher sends through.
     public let push: PushClients
+    /// Wakes long-polls when a sign-in is decided.
+    public let challengeEvents = ChallengeEvents()
+    /// Activation signing keys, opened once each.
+    let serverKeys: ServerKeys
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
@@ -42,7 +61,9 @@ public struct ServerEnvironment: Sendable {
         self.settings = settings
         self.metrics = metrics
         self.push = PushClients(store: store, clock: clock)
+        self.serverKeys = ServerKeys(store: store)
     }
 
     var adminTokens: AdminTokens { AdminTokens(store: store) }
+    var clientKeys: ClientKeys { ClientKeys(store: store) }
 }

@@ -16,6 +16,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     /// The device was invalidated or removed, or paired under an activation that is no longer current.
     case deviceNotActivated
     case replayedRequest
+    case clientExists(String)
+    case clientNotFound(String)
+    case challengeNotFound(String)
+    /// The server was re-activated between signing a challenge and storing it.
+    case activationChanged
 
     public var description: String {
         switch self {
@@ -37,6 +42,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "the activation code was issued before the server was re-activated; ask your administrator for a new one"
         case .deviceNotActivated: "Authentication request is not for an activated account"
         case .replayedRequest: "the request's timestamp is not newer than the last one accepted from this device"
+        case .clientExists(let name): "a client named '\(name)' already exists"
+        case .clientNotFound(let name): "no client is named '\(name)'"
+        case .challengeNotFound(let id): "no authentication request has id '\(id)'"
+        case .activationChanged: "the server was re-activated while the request was being made; send it again"
         }
     }
 }

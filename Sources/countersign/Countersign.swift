@@ -12,6 +12,6 @@ struct Countersign: AsyncParsableCommand {
             """,
         subcommands: [
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
-            DeviceCommand.self, PushCommand.self,
+            DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,
         ])
 }

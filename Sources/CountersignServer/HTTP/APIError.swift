@@ -40,6 +40,7 @@ extension APIError {
         case let error as APIError: return error
         case let error as Validation.Failure: return .invalid(error.message)
         case let error as StoreError: return from(error)
+        case let error as AuthRefusal: return from(error)
         case let error as DecodingError: return .invalid(describe(error))
         case is NIOTooManyBytesError: return .bodyTooLarge
         case let error as HTTPError:
@@ -64,6 +65,22 @@ extension APIError {
         case .activationCodeForOldActivation: return APIError(.gone, code: "activation_code_superseded", message)
         case .deviceNotActivated: return .notActivated
         case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
+        case .clientExists: return APIError(.conflict, code: "conflict", message)
+        case .clientNotFound, .challengeNotFound: return APIError(.notFound, code: "not_found", message)
+        case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
+        }
+    }
+
+    static func from(_ refusal: AuthRefusal) -> APIError {
+        let message = refusal.description
+        switch refusal {
+        case .unknownUser: return APIError(.notFound, code: "unknown_user", message)
+        case .userDisabled: return APIError(.forbidden, code: "user_disabled", message)
+        case .notActivated: return APIError(.conflict, code: "server_not_activated", message)
+        case .noActivatedDevice: return APIError(.conflict, code: "no_activated_device", message)
+        case .pushBlocked: return APIError(.forbidden, code: "push_blocked", message)
+        case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
+        case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)
         }
     }
 

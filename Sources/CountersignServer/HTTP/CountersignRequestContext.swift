@@ -7,6 +7,8 @@ public struct CountersignRequestContext: RequestContext {
     public static let maxBodyBytes = 64 * 1024
 
     public var coreContext: CoreRequestContextStorage
+    /// The relying party that signed in with its API key (auth API only).
+    public var clientName: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -14,20 +14,16 @@ public struct AdminTokens: Sendable {
 
     /// Makes a new token and stores its hash; the token itself is returned once and never kept.
     public func issue(name: String, now: Date) async throws -> String {
-        let id = Hex.encode(SecureRandom.bytes(8))
-        let secret = SecureRandom.token(byteCount: 32)
-        try await store.createAdminToken(id: id, secretHash: SecretHash.sha256Hex(secret), name: name, now: now)
-        return "\(Self.prefix)_\(id)_\(secret)"
+        let key = PrefixedKey.make(prefix: Self.prefix)
+        try await store.createAdminToken(id: key.id, secretHash: key.secretHash, name: name, now: now)
+        return key.text
     }
 
     public func isValid(_ token: String) async throws -> Bool {
-        // The secret is base64url and may itself contain '_': split at the first two only.
-        let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
-        guard token.utf8.count <= 256, parts.count == 3, parts[0] == Self.prefix, parts[1].utf8.count == 16 else {
-            return false
-        }
-        guard let storedHash = try await store.adminTokenSecretHash(id: String(parts[1])) else { return false }
-        return SecretHash.matches(String(parts[2]), expectedHex: storedHash)
+        guard let key = PrefixedKey(parsing: token, prefix: Self.prefix),
+            let storedHash = try await store.adminTokenSecretHash(id: key.id)
+        else { return false }
+        return key.matches(storedHash: storedHash)
     }
 
     /// On first start: issue the initial admin token and write it to `path` (mode 0600).

@@ -21,6 +21,8 @@ public struct ServerRunner: Sendable {
         /// The emulator's push-services and control ports in development mode.
         public var gatewayPort: Int = 8443
         public var gatewayControlPort: Int = 8444
+        public var challengeTimeout: TimeInterval = ServerSettings.defaultChallengeTimeout
+        public var pushLimits = PushLimits()
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -65,7 +67,8 @@ public struct ServerRunner: Sendable {
             store: SQLiteRegistryStore(pool: pool, secrets: secrets),
             settings: ServerSettings(
                 serverName: options.serverName, publicURL: publicURL,
-                activationCodeLifetime: options.activationCodeLifetime))
+                activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
+                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits))
 
         if let token = try await environment.adminTokens.bootstrap(
             writingTo: directory.adminTokenPath, now: environment.clock.now())
@@ -98,7 +101,7 @@ public struct ServerRunner: Sendable {
         let app = Application(
             router: CountersignRouter.make(environment: environment),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: options.serverName),
-            services: [dispatcher],
+            services: [dispatcher, ChallengeSweeper(environment: environment)],
             onServerRunning: { [output] channel in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
             },

@@ -43,6 +43,7 @@ struct UserRecord: SnakeCaseRecord {
     var country: String?
     var status: String
     var createdAt: Date
+    var pushBlockedUntil: Date?
 }
 
 struct DeviceRecord: SnakeCaseRecord {
@@ -83,4 +84,58 @@ struct AdminTokenRecord: SnakeCaseRecord {
     var secretHash: String
     var name: String
     var createdAt: Date
+}
+
+struct RelyingPartyRecord: SnakeCaseRecord {
+    static let databaseTableName = "relying_party"
+    var id: String
+    var name: String
+    var secretHash: String
+    var createdAt: Date
+    var lastUsedAt: Date?
+}
+
+struct ChallengeRecord: SnakeCaseRecord {
+    static let databaseTableName = "challenge"
+    var id: String
+    var userId: Int64
+    var activationId: String
+    var method: String
+    var requestedMethod: String
+    var number: Int
+    var application: String?
+    var clientIp: String?
+    var location: String?
+    var relyingParty: String
+    var signedDetails: String
+    var signature: String
+    var createdAt: Date
+    var deadlineAt: Date
+    var state: String
+    var reason: String?
+    var answeredAt: Date?
+    var answeredDeviceId: String?
+}
+
+struct AuthLogRecord: SnakeCaseRecord {
+    static let databaseTableName = "auth_log"
+    var id: Int64?
+    var time: Date
+    var userName: String
+    var firstName: String?
+    var lastName: String?
+    var email: String?
+    var phone: String?
+    var deviceToken: String?
+    var mode: String
+    var result: String
+    var outcome: String
+    var reason: String?
+    var serverName: String
+    var serverIp: String?
+    var clientIp: String?
+    var application: String?
+    var transactionId: String?
+    var relyingParty: String?
+    var provider: String?
 }

@@ -116,6 +116,71 @@ enum Migrations {
                 table.add(column: "push_settings_sealed", .blob)
             }
         }
+        migrator.registerMigration("v4-push-sign-in") { db in
+            // Applications that may ask for a second factor; only a hash of each API key is kept.
+            try db.create(table: "relying_party") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                table.column("secret_hash", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("last_used_at", .datetime)
+            }
+            // One two-step verification. The signed details are stored as sent, so every poll
+            // returns the same bytes and the private key is opened once per challenge.
+            try db.create(table: "challenge") { table in
+                table.primaryKey("id", .text)
+                table.column("user_id", .integer).notNull().references("user", onDelete: .cascade)
+                table.column("activation_id", .text).notNull().references("activation")
+                table.column("method", .text).notNull()
+                table.column("requested_method", .text).notNull()
+                table.column("number", .integer).notNull()
+                table.column("application", .text)
+                table.column("client_ip", .text)
+                table.column("location", .text)
+                table.column("relying_party", .text).notNull()
+                table.column("signed_details", .text).notNull()
+                table.column("signature", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("deadline_at", .datetime).notNull()
+                table.column("state", .text).notNull()
+                    .check(sql: "state IN ('pending', 'approved', 'denied', 'fraud', 'timeout', 'failed')")
+                table.column("reason", .text)
+                table.column("answered_at", .datetime)
+                table.column("answered_device_id", .text)
+            }
+            try db.execute(sql: "CREATE INDEX challenge_by_user ON challenge(user_id, state, created_at)")
+            try db.execute(sql: "CREATE INDEX challenge_pending ON challenge(deadline_at) WHERE state = 'pending'")
+            // A decided challenge cancels the pushes still queued for it (collapse id = transaction id).
+            try db.execute(
+                sql: "CREATE INDEX push_outbox_queued_collapse ON push_outbox(collapse_id) WHERE state = 'queued'")
+            // A fraud report stops push for the user until this time.
+            try db.alter(table: "user") { table in
+                table.add(column: "push_blocked_until", .datetime)
+            }
+            // One row per verification attempt. Names are copied, not referenced: the log outlives users.
+            try db.create(table: "auth_log") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("time", .datetime).notNull().indexed()
+                table.column("user_name", .text).notNull()
+                table.column("first_name", .text)
+                table.column("last_name", .text)
+                table.column("email", .text)
+                table.column("phone", .text)
+                table.column("device_token", .text)
+                table.column("mode", .text).notNull()
+                table.column("result", .text).notNull().check(sql: "result IN ('success', 'denied')")
+                table.column("outcome", .text).notNull()
+                table.column("reason", .text)
+                table.column("server_name", .text).notNull()
+                table.column("server_ip", .text)
+                table.column("client_ip", .text)
+                table.column("application", .text)
+                table.column("transaction_id", .text)
+                table.column("relying_party", .text)
+                table.column("provider", .text)
+            }
+            try db.execute(sql: "CREATE INDEX auth_log_by_user ON auth_log(user_name COLLATE NOCASE, id)")
+        }
         return migrator
     }
 }

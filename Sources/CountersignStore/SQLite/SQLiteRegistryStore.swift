@@ -20,7 +20,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             if try ProviderRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.providerExists(request.name)
             }
-            var record = ProviderRecord(
+            let record = ProviderRecord(
                 id: nil, name: request.name, billing: request.billing.rawValue, tenant: request.tenant ?? "default",
                 settings: "{}", createdAt: now)
             try record.insert(db)
@@ -109,10 +109,10 @@ public final class SQLiteRegistryStore: RegistryStore {
             if try UserRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.userExists(request.name)
             }
-            var record = UserRecord(
+            let record = UserRecord(
                 id: nil, name: request.name, firstName: request.firstName, lastName: request.lastName,
                 email: request.email, phone: request.phone, country: request.country,
-                status: UserStatus.enabled.rawValue, createdAt: now)
+                status: UserStatus.enabled.rawValue, createdAt: now, pushBlockedUntil: nil)
             try record.insert(db)
             return try Self.userView(record, db)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountersignCore
 import CountersignServer
 import Foundation
 
@@ -25,6 +26,21 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How long an activation code stays valid, in seconds.")
     var codeLifetime: Int = Int(ServerSettings.defaultActivationCodeLifetime)
 
+    @Option(help: "How long a user has to answer a push, in seconds, when the application does not say.")
+    var authTimeout: Int = Int(ServerSettings.defaultChallengeTimeout)
+
+    @Option(help: "Push fatigue: pushes waiting for an answer at once, per user.")
+    var maxPendingPushes: Int = PushLimits().maxPending
+
+    @Option(help: "Push fatigue: pushes per user in --push-window-minutes without an approval.")
+    var maxPushesWithoutSuccess: Int = PushLimits().maxWithoutSuccess
+
+    @Option(help: "Push fatigue: the window for --max-pushes-without-success, in minutes.")
+    var pushWindowMinutes: Int = Int(PushLimits().window / 60)
+
+    @Option(help: "How long a fraud report blocks push for the user, in minutes.")
+    var fraudBlockMinutes: Int = Int(PushLimits().fraudBlock / 60)
+
     @Flag(
         help:
             "Development mode: link to a local provider on first start and run the push gateway emulator, so a simulated phone can pair and get pushes at once."
@@ -44,6 +60,25 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(
                 "--code-lifetime must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime)) seconds")
         }
+        guard authTimeout >= 5, TimeInterval(authTimeout) <= ServerSettings.maxChallengeTimeout else {
+            throw ValidationError(
+                "--auth-timeout must be between 5 and \(Int(ServerSettings.maxChallengeTimeout)) seconds")
+        }
+        _ = try pushLimits()
+    }
+
+    func pushLimits() throws -> PushLimits {
+        for (flag, value, range) in [
+            ("--max-pending-pushes", maxPendingPushes, 1...100),
+            ("--max-pushes-without-success", maxPushesWithoutSuccess, 1...1000),
+            ("--push-window-minutes", pushWindowMinutes, 1...1440),
+            ("--fraud-block-minutes", fraudBlockMinutes, 0...525_600),
+        ] where !range.contains(value) {
+            throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return PushLimits(
+            maxPending: maxPendingPushes, maxWithoutSuccess: maxPushesWithoutSuccess,
+            window: TimeInterval(pushWindowMinutes * 60), fraudBlock: TimeInterval(fraudBlockMinutes * 60))
     }
 
     func parsedListen() throws -> (host: String, port: Int) {
@@ -60,6 +95,8 @@ struct ServerCommand: AsyncParsableCommand {
             activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
         options.gatewayPort = gatewayPort
         options.gatewayControlPort = gatewayControlPort
+        options.challengeTimeout = TimeInterval(authTimeout)
+        options.pushLimits = try pushLimits()
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)
         try await ServerRunner(options: options).run()

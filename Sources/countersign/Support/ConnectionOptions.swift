@@ -12,16 +12,41 @@ struct ConnectionOptions: ParsableArguments {
 
     func makeClient() throws -> JSONHTTPClient {
         let environment = ProcessInfo.processInfo.environment
-        let address = server ?? environment["COUNTERSIGN_SERVER"] ?? "http://127.0.0.1:8180"
-        guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? "") else {
-            throw ValidationError("--server '\(address)' is not an http or https URL")
-        }
+        let url = try Self.serverURL(server)
         guard let token = token ?? environment["COUNTERSIGN_TOKEN"], !token.isEmpty else {
             throw ValidationError(
                 "an admin token is needed: pass --token or set COUNTERSIGN_TOKEN (the server printed one on first start and saved it to DATA/admin-token)"
             )
         }
         return JSONHTTPClient(baseURL: url, defaultHeaders: ["Authorization": "Bearer \(token)"])
+    }
+
+    /// The flag, else COUNTERSIGN_SERVER, else the local default.
+    static func serverURL(_ flag: String?) throws -> URL {
+        let address = flag ?? ProcessInfo.processInfo.environment["COUNTERSIGN_SERVER"] ?? "http://127.0.0.1:8180"
+        guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? "") else {
+            throw ValidationError("--server '\(address)' is not an http or https URL")
+        }
+        return url
+    }
+}
+
+/// Where the auth API is and the client API key that may use it (what an application holds).
+struct ClientConnectionOptions: ParsableArguments {
+    @Option(help: "The server's URL (default: $COUNTERSIGN_SERVER, else http://127.0.0.1:8180).")
+    var server: String?
+
+    @Option(help: "A client API key from 'countersign client create' (default: $COUNTERSIGN_API_KEY).")
+    var apiKey: String?
+
+    func makeClient(timeout: TimeInterval = 30) throws -> JSONHTTPClient {
+        let url = try ConnectionOptions.serverURL(server)
+        guard let key = apiKey ?? ProcessInfo.processInfo.environment["COUNTERSIGN_API_KEY"], !key.isEmpty else {
+            throw ValidationError(
+                "a client API key is needed: pass --api-key or set COUNTERSIGN_API_KEY (make one with 'countersign client create NAME')"
+            )
+        }
+        return JSONHTTPClient(baseURL: url, defaultHeaders: ["Authorization": "Bearer \(key)"], timeout: timeout)
     }
 }
 

@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// Guards the auth API: `Authorization: Bearer <client API key>`. Admin tokens are not accepted
+/// here: an application holds only the right to ask for a second factor.
+struct ClientAuthMiddleware: RouterMiddleware {
+    typealias Context = CountersignRequestContext
+    let keys: ClientKeys
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard let header = request.headers[.authorization] else {
+            throw APIError.unauthorized("this route needs a client API key: send 'Authorization: Bearer <key>'")
+        }
+        let scheme = "Bearer "
+        guard header.hasPrefix(scheme),
+            let name = try await keys.clientName(for: String(header.dropFirst(scheme.count)))
+        else {
+            throw APIError.unauthorized(
+                "the client API key is not valid; make one with 'countersign client create NAME'")
+        }
+        var context = context
+        context.clientName = name
+        return try await next(request, context)
+    }
+}

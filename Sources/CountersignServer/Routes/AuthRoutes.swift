@@ -1,0 +1,50 @@
+import CountersignCore
+import Foundation
+import Hummingbird
+
+/// The relying parties' API: ask for a second factor, read the outcome.
+struct AuthRoutes {
+    let environment: ServerEnvironment
+
+    func register(on group: RouterGroup<CountersignRequestContext>) {
+        group.post("auth") { request, context in
+            let client = try context.requireClient()
+            let body = try await request.decodeJSON(AuthRequest.self, context: context)
+            let signIn = PushSignIn(environment: environment)
+            let started = try await signIn.start(body, client: client)
+            context.logger.info(
+                "push sign-in started",
+                metadata: ["transaction": "\(started.transactionId)", "user": "\(started.user)", "client": "\(client)"])
+            guard body.wait == true else { return try JSONResponse.make(started, status: .created) }
+            // The blocking form, for clients that cannot poll: answer once it is decided.
+            let waitFor = started.deadline.timeIntervalSince(environment.clock.now()) + 1
+            let decided = try await signIn.outcome(
+                of: started.transactionId, client: client, waitingUpTo: max(waitFor, 0))
+            return try JSONResponse.make(decided)
+        }
+
+        group.get("auth/:txid") { request, context in
+            let client = try context.requireClient()
+            let id = try context.parameters.require("txid")
+            let wait = try Self.waitSeconds(request.uri.queryParameters.get("wait"))
+            let transaction = try await PushSignIn(environment: environment)
+                .outcome(of: id, client: client, waitingUpTo: wait)
+            return try JSONResponse.make(transaction)
+        }
+    }
+
+    static func waitSeconds(_ text: String?) throws -> TimeInterval {
+        guard let text else { return 0 }
+        guard let seconds = Int(text), seconds >= 0, TimeInterval(seconds) <= PushSignIn.maxWait else {
+            throw APIError.invalid("wait must be a whole number of seconds from 0 to \(Int(PushSignIn.maxWait))")
+        }
+        return TimeInterval(seconds)
+    }
+}
+
+extension CountersignRequestContext {
+    func requireClient() throws -> String {
+        guard let clientName else { throw APIError.unauthorized("this route needs a client API key") }
+        return clientName
+    }
+}

@@ -1,0 +1,69 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import Hummingbird
+
+/// The phone's side of a push sign-in: fetch pending challenges, answer one. Both are signed.
+struct DeviceChallengeRoutes {
+    let environment: ServerEnvironment
+
+    func register(on group: RouterGroup<CountersignRequestContext>) {
+        // The poll fallback, and how a phone woken by a push fetches what it was woken for.
+        group.get("devices/:id/challenges") { request, context in
+            let deviceId = try context.parameters.require("id")
+            let verified = try await DeviceRequestVerifier(environment: environment)
+                .verify(
+                    deviceId: deviceId, method: "GET", path: request.uri.path, headers: request.headers, body: Data())
+            let challenges = try await environment.store.pendingChallenges(
+                deviceId: deviceId, requestTimestampMillis: verified.timestampMillis, now: environment.clock.now())
+            return try JSONResponse.make(PendingChallenges(challenges: challenges))
+        }
+
+        group.post("devices/:id/challenges/:txid") { request, context in
+            var request = request
+            let deviceId = try context.parameters.require("id")
+            let transactionId = try context.parameters.require("txid")
+            let body = Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView)
+            // The signature first: nothing in the body counts before it is checked.
+            let verified = try await DeviceRequestVerifier(environment: environment)
+                .verify(
+                    deviceId: deviceId, method: "POST", path: request.uri.path, headers: request.headers, body: body)
+            let answer = try Request.decodeJSON(ChallengeAnswer.self, from: body)
+            let outcome: ChallengeAnswerOutcome
+            do {
+                outcome = try await environment.store.answerChallenge(
+                    id: transactionId, deviceId: deviceId, answer: answer,
+                    requestTimestampMillis: verified.timestampMillis, limits: environment.settings.pushLimits,
+                    origin: environment.settings.logOrigin, now: environment.clock.now())
+            } catch StoreError.replayedRequest {
+                context.logger.warning(
+                    "replayed sign-in answer refused",
+                    metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
+                throw StoreError.replayedRequest
+            }
+            await environment.challengeEvents.signal([transactionId])
+            switch outcome {
+            case .recorded(let state, let reason):
+                context.logger.info(
+                    "sign-in answered",
+                    metadata: [
+                        "transaction": "\(transactionId)", "device": "\(deviceId)", "state": "\(state.rawValue)",
+                    ])
+                return try JSONResponse.make(
+                    ChallengeAnswerResult(transactionId: transactionId, state: state, reason: reason))
+            case .tooLate:
+                context.logger.warning(
+                    "late sign-in answer refused",
+                    metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
+                throw APIError(.gone, code: "challenge_expired", "the sign-in request timed out before it was answered")
+            case .alreadyAnswered(let state):
+                context.logger.warning(
+                    "second answer to a sign-in refused",
+                    metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
+                throw APIError(
+                    .conflict, code: "challenge_answered",
+                    "the sign-in request was already answered (\(state.rawValue))")
+            }
+        }
+    }
+}

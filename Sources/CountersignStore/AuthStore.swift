@@ -1,0 +1,127 @@
+import CountersignCore
+import Foundation
+
+/// Where log rows say they were written: this server's name and address.
+public struct AuthLogOrigin: Sendable {
+    public var serverName: String
+    public var serverIP: String?
+
+    public init(serverName: String, serverIP: String?) {
+        self.serverName = serverName
+        self.serverIP = serverIP
+    }
+}
+
+/// A push challenge to store, with its details already signed by the activation it names.
+public struct NewPushChallenge: Sendable {
+    public var details: ChallengeDetails
+    public var signed: SignedChallenge
+    public var number: Int
+    public var relyingParty: String
+    public var requestedMethod: AuthMethod
+
+    public init(
+        details: ChallengeDetails, signed: SignedChallenge, number: Int, relyingParty: String,
+        requestedMethod: AuthMethod
+    ) {
+        self.details = details
+        self.signed = signed
+        self.number = number
+        self.relyingParty = relyingParty
+        self.requestedMethod = requestedMethod
+    }
+}
+
+/// Why a sign-in was refused before any phone was asked. Each refusal is written to the auth log.
+public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
+    case unknownUser(String)
+    case userDisabled(String)
+    case notActivated
+    case noActivatedDevice(String)
+    case pushBlocked(until: Date)
+    case tooManyPending(limit: Int)
+    case tooManyWithoutSuccess(limit: Int, window: TimeInterval)
+
+    public var description: String {
+        switch self {
+        case .unknownUser(let name): "no user is named '\(name)'"
+        case .userDisabled(let name): "user '\(name)' is disabled"
+        case .notActivated: "this server is not activated"
+        case .noActivatedDevice(let name):
+            "user '\(name)' has no mobile app paired under the current activation; the app must be paired (again) before push can be used"
+        case .pushBlocked(let until):
+            "push is blocked for this user until \(until.formatted(.iso8601)) because a sign-in was reported as fraud"
+        case .tooManyPending(let limit):
+            "the user already has \(limit) push requests waiting for an answer; wait for them to be answered or to time out"
+        case .tooManyWithoutSuccess(let limit, let window):
+            "the user was sent \(limit) push requests in the last \(Int(window / 60)) minutes without approving one; try again later"
+        }
+    }
+}
+
+/// How a phone's answer was taken.
+public enum ChallengeAnswerOutcome: Sendable, Equatable {
+    /// The answer decided the challenge: approved, denied or fraud.
+    case recorded(state: AuthState, reason: String?)
+    /// The deadline had passed: the challenge ends (or ended) as a timeout.
+    case tooLate
+    /// Someone (another device, or this one) answered first.
+    case alreadyAnswered(state: AuthState)
+}
+
+/// Which auth-log rows to read.
+public struct AuthLogFilter: Sendable {
+    public var user: String?
+    public var since: Date?
+    public var until: Date?
+    public var result: AuthLogResult?
+    /// Only rows older than this id (paging).
+    public var before: Int64?
+    public var limit: Int
+
+    public init(
+        user: String? = nil, since: Date? = nil, until: Date? = nil, result: AuthLogResult? = nil,
+        before: Int64? = nil, limit: Int = 100
+    ) {
+        self.user = user
+        self.since = since
+        self.until = until
+        self.result = result
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// Relying parties, push challenges and the auth log. Each method is one transaction; every
+/// decided attempt writes its auth-log row in the same transaction as the decision.
+public protocol AuthStore: Sendable {
+    // Relying parties
+    func createRelyingParty(id: String, name: String, secretHash: String, now: Date) async throws -> ClientView
+    func relyingParties() async throws -> [ClientView]
+    /// The client's name and its key's hash, by key id.
+    func relyingPartyCredential(id: String) async throws -> (name: String, secretHash: String)?
+    func deleteRelyingParty(name: String) async throws
+
+    // Push challenges
+    /// Checks the user and the push limits and, in one transaction, stores the challenge, queues a
+    /// push for each of the user's push devices, and returns the challenge's transaction. A refusal
+    /// is written to the auth log and thrown as `AuthRefusal`. Throws `StoreError.activationChanged`
+    /// when the challenge was signed by an activation that is no longer current.
+    func startPushChallenge(_ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date)
+        async throws -> AuthTransaction
+    func transaction(id: String, relyingParty: String) async throws -> AuthTransaction
+    /// The pending challenges a device may answer; the request's timestamp must be newer than the last.
+    func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws
+        -> [SignedChallenge]
+    func answerChallenge(
+        id: String, deviceId: String, answer: ChallengeAnswer, requestTimestampMillis: Int64, limits: PushLimits,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> ChallengeAnswerOutcome
+    /// Ends every pending challenge whose deadline has passed as a timeout; returns their ids.
+    func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String]
+    /// When the next pending challenge falls due, if any.
+    func nextChallengeDeadline() async throws -> Date?
+
+    // Auth log
+    func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage
+}

@@ -1,0 +1,60 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+/// One auth-log row before the server's name, the provider and the time are added.
+struct AuthLogLine {
+    var user: UserRecord?
+    var userName: String
+    var deviceToken: String? = nil
+    var mode: String
+    var result: AuthLogResult
+    var outcome: String
+    var reason: String?
+    var application: String?
+    var clientIP: String?
+    var transactionId: String?
+    var relyingParty: String?
+}
+
+extension SQLiteRegistryStore {
+    static let maxAuthLogPage = 1000
+
+    /// Appends a row inside the caller's transaction, copying the user's details as they are now.
+    static func appendLog(_ db: Database, _ line: AuthLogLine, origin: AuthLogOrigin, now: Date) throws {
+        let provider = try currentActivation(db).flatMap { try ProviderRecord.fetchOne(db, key: $0.providerId) }
+        let record = AuthLogRecord(
+            id: nil, time: now, userName: line.user?.name ?? line.userName, firstName: line.user?.firstName,
+            lastName: line.user?.lastName, email: line.user?.email, phone: line.user?.phone,
+            deviceToken: line.deviceToken, mode: line.mode, result: line.result.rawValue, outcome: line.outcome,
+            reason: line.reason, serverName: origin.serverName, serverIp: origin.serverIP, clientIp: line.clientIP,
+            application: line.application, transactionId: line.transactionId, relyingParty: line.relyingParty,
+            provider: provider?.name)
+        try record.insert(db)
+    }
+
+    public func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage {
+        let limit = min(max(filter.limit, 1), Self.maxAuthLogPage)
+        return try await pool.read { db in
+            var request = AuthLogRecord.all()
+            if let user = filter.user { request = request.filter(Column("user_name").collating(.nocase) == user) }
+            if let since = filter.since { request = request.filter(Column("time") >= since) }
+            if let until = filter.until { request = request.filter(Column("time") < until) }
+            if let result = filter.result { request = request.filter(Column("result") == result.rawValue) }
+            if let before = filter.before { request = request.filter(Column("id") < before) }
+            // One more than asked tells whether another page exists.
+            let rows = try request.order(Column("id").desc).limit(limit + 1).fetchAll(db)
+            let page = rows.prefix(limit).map(Self.logEntry)
+            return AuthLogPage(entries: page, nextBefore: rows.count > limit ? page.last?.id : nil)
+        }
+    }
+
+    static func logEntry(_ record: AuthLogRecord) -> AuthLogEntry {
+        AuthLogEntry(
+            id: record.id ?? 0, time: record.time, user: record.userName, firstName: record.firstName,
+            lastName: record.lastName, email: record.email, phone: record.phone, deviceToken: record.deviceToken,
+            mode: record.mode, result: AuthLogResult(rawValue: record.result) ?? .denied, outcome: record.outcome,
+            reason: record.reason, serverName: record.serverName, serverIP: record.serverIp, clientIP: record.clientIp,
+            application: record.application, transactionId: record.transactionId)
+    }
+}

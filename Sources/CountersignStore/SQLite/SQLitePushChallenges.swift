@@ -1,0 +1,244 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+// Push challenges: started with their pushes in one transaction, answered once, timed out by deadline.
+extension SQLiteRegistryStore {
+    static let timeoutReason = "no answer before the deadline"
+
+    public func startPushChallenge(
+        _ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date
+    ) async throws -> AuthTransaction {
+        let details = challenge.details
+        let pushData = String(
+            decoding: try APIJSON.makeEncoder().encode(
+                ChallengePushData(transactionId: details.transactionId, activationId: details.activationId)),
+            as: UTF8.self)
+        // A refusal is returned, not thrown, so that its log row commits with the transaction.
+        let outcome: Result<AuthTransaction, AuthRefusal> = try await pool.write { db in
+            let user = try UserRecord.filter(Column("name") == details.user).fetchOne(db)
+            func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
+                try Self.appendLog(
+                    db,
+                    AuthLogLine(
+                        user: user, userName: details.user, mode: AuthMethod.push.rawValue, result: .denied,
+                        outcome: "refused", reason: refusal.description, application: details.application,
+                        clientIP: details.clientIP, transactionId: nil, relyingParty: challenge.relyingParty),
+                    origin: origin, now: now)
+                return .failure(refusal)
+            }
+            guard let activation = try Self.currentActivation(db) else { return try refuse(.notActivated) }
+            guard activation.id == details.activationId else { throw StoreError.activationChanged }
+            guard let user, let userId = user.id else { return try refuse(.unknownUser(details.user)) }
+            guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
+            let devices = try DeviceRecord.filter(
+                Column("user_id") == userId && Column("activation_id") == activation.id
+                    && Column("status") == DeviceStatus.active.rawValue
+            ).fetchAll(db)
+            guard !devices.isEmpty else { return try refuse(.noActivatedDevice(user.name)) }
+            if let blockedUntil = user.pushBlockedUntil, blockedUntil > now {
+                return try refuse(.pushBlocked(until: blockedUntil))
+            }
+            let pending =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?",
+                    arguments: [userId, now]) ?? 0
+            guard pending < limits.maxPending else { return try refuse(.tooManyPending(limit: limits.maxPending)) }
+            let lastApproval = try Date.fetchOne(
+                db, sql: "SELECT MAX(answered_at) FROM challenge WHERE user_id = ? AND state = 'approved'",
+                arguments: [userId])
+            let windowStart = max(now.addingTimeInterval(-limits.window), lastApproval ?? .distantPast)
+            let recent =
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?",
+                    arguments: [userId, windowStart]) ?? 0
+            guard recent < limits.maxWithoutSuccess else {
+                return try refuse(.tooManyWithoutSuccess(limit: limits.maxWithoutSuccess, window: limits.window))
+            }
+
+            let record = ChallengeRecord(
+                id: details.transactionId, userId: userId, activationId: activation.id,
+                method: AuthMethod.push.rawValue, requestedMethod: challenge.requestedMethod.rawValue,
+                number: challenge.number, application: details.application, clientIp: details.clientIP,
+                location: details.location, relyingParty: challenge.relyingParty,
+                signedDetails: challenge.signed.details, signature: challenge.signed.signature, createdAt: now,
+                deadlineAt: details.deadline, state: AuthState.pending.rawValue, reason: nil, answeredAt: nil,
+                answeredDeviceId: nil)
+            try record.insert(db)
+            // Poll-only phones and phones whose token died fetch the challenge when they poll.
+            for device in devices
+            where device.platform != DevicePlatform.pollOnly.rawValue && device.pushToken != nil
+                && device.pushTokenInvalidAt == nil
+            {
+                _ = try Self.enqueuePush(
+                    db, deviceId: device.id, payload: pushData, collapseId: details.transactionId,
+                    deadline: details.deadline, now: now)
+            }
+            try db.execute(
+                sql: "UPDATE relying_party SET last_used_at = ? WHERE name = ?",
+                arguments: [now, challenge.relyingParty])
+            return .success(Self.transaction(record, userName: user.name))
+        }
+        return try outcome.get()
+    }
+
+    public func transaction(id: String, relyingParty: String) async throws -> AuthTransaction {
+        try await pool.read { db in
+            // Another client's transaction is as unknown as a made-up one.
+            guard let record = try ChallengeRecord.fetchOne(db, key: id),
+                record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
+            else { throw StoreError.challengeNotFound(id) }
+            let userName = try UserRecord.fetchOne(db, key: record.userId)?.name ?? "?"
+            return Self.transaction(record, userName: userName)
+        }
+    }
+
+    public func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws
+        -> [SignedChallenge]
+    {
+        try await pool.write { db in
+            let device = try Self.acceptDeviceRequest(
+                db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
+            return try ChallengeRecord.filter(
+                Column("user_id") == device.userId && Column("activation_id") == device.activationId
+                    && Column("state") == AuthState.pending.rawValue && Column("deadline_at") > now
+            ).order(Column("created_at")).fetchAll(db).map {
+                SignedChallenge(details: $0.signedDetails, signature: $0.signature)
+            }
+        }
+    }
+
+    public func answerChallenge(
+        id: String, deviceId: String, answer: ChallengeAnswer, requestTimestampMillis: Int64, limits: PushLimits,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> ChallengeAnswerOutcome {
+        try await pool.write { db in
+            let device = try Self.acceptDeviceRequest(
+                db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
+            // A challenge for another user or activation is as unknown as a made-up one.
+            guard var challenge = try ChallengeRecord.fetchOne(db, key: id), challenge.userId == device.userId,
+                challenge.activationId == device.activationId
+            else { throw StoreError.challengeNotFound(id) }
+            guard var user = try UserRecord.fetchOne(db, key: challenge.userId) else {
+                throw StoreError.challengeNotFound(id)
+            }
+            if challenge.deadlineAt <= now {
+                if challenge.state == AuthState.pending.rawValue {
+                    try Self.timeOut(db, &challenge, user: user, origin: origin, now: now)
+                }
+                return .tooLate
+            }
+            guard challenge.state == AuthState.pending.rawValue else {
+                return .alreadyAnswered(state: AuthState(rawValue: challenge.state) ?? .failed)
+            }
+
+            let state: AuthState
+            let reason: String?
+            switch answer.decision {
+            case .approve:
+                if let typed = answer.number,
+                    ConstantTime.equals(Self.numberBytes(typed), Self.numberBytes(challenge.number))
+                {
+                    (state, reason) = (.approved, nil)
+                } else {
+                    (state, reason) = (.denied, "the number typed on the phone did not match the sign-in screen")
+                }
+            case .deny:
+                (state, reason) = (.denied, "denied on the phone")
+            case .fraud:
+                (state, reason) = (.fraud, "reported as fraud on the phone")
+                user.pushBlockedUntil = now.addingTimeInterval(limits.fraudBlock)
+                try user.update(db)
+            }
+            challenge.state = state.rawValue
+            challenge.reason = reason
+            challenge.answeredAt = now
+            challenge.answeredDeviceId = device.id
+            try challenge.update(db)
+            try Self.cancelQueuedPushes(db, challengeId: id, reason: "answered", now: now)
+            try Self.appendLog(
+                db,
+                AuthLogLine(
+                    user: user, userName: user.name, deviceToken: device.pushToken ?? device.id,
+                    mode: challenge.method, result: state == .approved ? .success : .denied, outcome: state.rawValue,
+                    reason: reason, application: challenge.application, clientIP: challenge.clientIp,
+                    transactionId: challenge.id, relyingParty: challenge.relyingParty),
+                origin: origin, now: now)
+            return .recorded(state: state, reason: reason)
+        }
+    }
+
+    public func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String] {
+        try await pool.write { db in
+            let overdue = try ChallengeRecord.filter(
+                Column("state") == AuthState.pending.rawValue && Column("deadline_at") <= now
+            ).fetchAll(db)
+            for var challenge in overdue {
+                let user = try UserRecord.fetchOne(db, key: challenge.userId)
+                try Self.timeOut(db, &challenge, user: user, origin: origin, now: now)
+            }
+            return overdue.map(\.id)
+        }
+    }
+
+    public func nextChallengeDeadline() async throws -> Date? {
+        try await pool.read { db in
+            try Date.fetchOne(db, sql: "SELECT MIN(deadline_at) FROM challenge WHERE state = 'pending'")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Checks a signed device request against the registry: the device still counts, and the
+    /// request is newer than the last one accepted from it (which it then becomes).
+    static func acceptDeviceRequest(_ db: Database, deviceId: String, requestTimestampMillis: Int64, now: Date) throws
+        -> DeviceRecord
+    {
+        var device = try deviceRecord(id: deviceId, db)
+        let activation = try ActivationRecord.fetchOne(db, key: device.activationId)
+        guard device.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
+            throw StoreError.deviceNotActivated
+        }
+        guard requestTimestampMillis > device.lastRequestMs else { throw StoreError.replayedRequest }
+        device.lastRequestMs = requestTimestampMillis
+        device.lastSeenAt = now
+        try device.update(db)
+        return device
+    }
+
+    static func timeOut(
+        _ db: Database, _ challenge: inout ChallengeRecord, user: UserRecord?, origin: AuthLogOrigin, now: Date
+    ) throws {
+        challenge.state = AuthState.timeout.rawValue
+        challenge.reason = timeoutReason
+        challenge.answeredAt = now
+        try challenge.update(db)
+        try cancelQueuedPushes(db, challengeId: challenge.id, reason: "the sign-in timed out", now: now)
+        try appendLog(
+            db,
+            AuthLogLine(
+                user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied, outcome: "timeout",
+                reason: timeoutReason, application: challenge.application, clientIP: challenge.clientIp,
+                transactionId: challenge.id, relyingParty: challenge.relyingParty),
+            origin: origin, now: now)
+    }
+
+    /// Pushes for a decided challenge are worthless: the other phones need not be woken.
+    static func cancelQueuedPushes(_ db: Database, challengeId: String, reason: String, now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
+                WHERE collapse_id = ? AND state = 'queued'
+                """, arguments: [reason, now, challengeId])
+    }
+
+    static func numberBytes(_ number: Int) -> [UInt8] { withUnsafeBytes(of: number.littleEndian, Array.init) }
+
+    static func transaction(_ record: ChallengeRecord, userName: String) -> AuthTransaction {
+        AuthTransaction(
+            transactionId: record.id, user: userName, method: AuthMethod(rawValue: record.method) ?? .push,
+            state: AuthState(rawValue: record.state) ?? .failed, number: record.number, reason: record.reason,
+            createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
+    }
+}
