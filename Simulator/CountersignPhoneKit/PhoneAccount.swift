@@ -17,6 +17,22 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
     public var privateKey: String
     public var pairedAt: Date
 
+    public init(
+        server: URL, user: String, deviceId: String, activationId: String, serverPublicKey: String,
+        oath: OATHParameters, platform: DevicePlatform, pushToken: String?, privateKey: String, pairedAt: Date
+    ) {
+        self.server = server
+        self.user = user
+        self.deviceId = deviceId
+        self.activationId = activationId
+        self.serverPublicKey = serverPublicKey
+        self.oath = oath
+        self.platform = platform
+        self.pushToken = pushToken
+        self.privateKey = privateKey
+        self.pairedAt = pairedAt
+    }
+
     /// How the account is shown and named on the command line: `user@host:port`.
     public var label: String {
         let port = server.port.map { ":\($0)" } ?? ""

@@ -2,6 +2,7 @@ import CountersignClient
 import CountersignCore
 import Crypto
 import Foundation
+import Synchronization
 
 /// The simulated app's side of the device API: pairing, and requests signed with the phone's key.
 public struct PhoneClient: Sendable {
@@ -50,7 +51,7 @@ public struct PhoneClient: Sendable {
         _ client: JSONHTTPClient, method: String, path: String, body: Data, key: P256.Signing.PrivateKey,
         deviceId: String?
     ) async throws -> (Int, Data) {
-        let timestamp = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
+        let timestamp = Self.nextTimestamp(Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)))
         let signature = try DeviceRequestSignature.sign(
             method: method, path: path, timestampMillis: timestamp, body: body, with: key)
         var headers = [
@@ -60,6 +61,17 @@ public struct PhoneClient: Sendable {
         headers[DeviceRequestSignature.deviceHeader] = deviceId
         return try await client.send(method: method, path: path, body: body, headers: headers)
     }
+
+    /// The server takes only requests newer than the last one from a device, so two requests in the
+    /// same millisecond must not share a timestamp.
+    static func nextTimestamp(_ now: Int64) -> Int64 {
+        lastTimestamp.withLock { last in
+            last = max(now, last + 1)
+            return last
+        }
+    }
+
+    private static let lastTimestamp = Mutex<Int64>(0)
 
     /// A stale pairing becomes `PhoneError.notActivated`; other refusals keep the server's words.
     static func checked(status: Int, body: Data) throws -> Data {

@@ -1,0 +1,285 @@
+import CountersignClient
+import CountersignCore
+import CountersignPhoneKit
+import CountersignServer
+import CountersignStore
+import Crypto
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Push sign-in over real HTTP: a relying party with its API key, the simulator's phone client
+/// answering over the signed device API, and the auth log the server writes.
+@Suite("Push sign-in over HTTP")
+struct PushSignInTests {
+    /// A live server with a client key and a paired phone for alice.
+    struct Setup {
+        let server: TestServer
+        let api: JSONHTTPClient
+        let admin: JSONHTTPClient
+        let phone: PhoneClient
+        let account: PhoneAccount
+
+        func start(_ request: AuthRequest = AuthRequest(user: "alice", context: AuthContext(application: "VPN")))
+            async throws -> AuthTransaction
+        {
+            try await api.request("POST", "/v1/auth", body: request, as: AuthTransaction.self)
+        }
+
+        func outcome(_ id: String, wait: Int = 0) async throws -> AuthTransaction {
+            try await api.request("GET", "/v1/auth/\(id)?wait=\(wait)", as: AuthTransaction.self)
+        }
+
+        func log() async throws -> [AuthLogEntry] {
+            try await admin.request("GET", "/v1/log", as: AuthLogPage.self).entries
+        }
+
+        /// The challenge as the phone sees it, checked against its pinned key.
+        func receivedDetails() async throws -> ChallengeDetails {
+            let received = try await phone.pendingChallenges(for: account)
+            guard case .genuine(let details) = try #require(received.first) else {
+                throw ClientError(status: nil, code: nil, message: "the challenge did not verify")
+            }
+            return details
+        }
+    }
+
+    func withSetup(
+        platform: DevicePlatform = .pollOnly, _ body: @Sendable (Setup) async throws -> Void
+    ) async throws {
+        let server = try await TestServer.make()
+        let code = try await server.pairingCode()
+        try await server.makeApplication().test(.live) { client in
+            let port = try #require(client.port)
+            let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
+            let admin = JSONHTTPClient(baseURL: base, defaultHeaders: ["Authorization": "Bearer \(server.adminToken)"])
+            let created = try await admin.request(
+                "POST", "/v1/clients", body: CreateClientRequest(name: "vpn"), as: CreatedClient.self)
+            let phone = PhoneClient(clock: server.clock)
+            let account = try await phone.pair(
+                PairingURL(server: base, code: code), platform: platform,
+                pushToken: platform == .pollOnly ? nil : "0a1b2c3d")
+            let api = JSONHTTPClient(baseURL: base, defaultHeaders: ["Authorization": "Bearer \(created.apiKey)"])
+            try await body(Setup(server: server, api: api, admin: admin, phone: phone, account: account))
+        }
+    }
+
+    @Test("approving with the number on the sign-in screen gives approved, read by a waiting long-poll")
+    func approve() async throws {
+        try await withSetup { setup in
+            let started = try await setup.start()
+            #expect(started.state == .pending)
+            let number = try #require(started.number)
+            #expect((10...99).contains(number))
+
+            async let waited = setup.outcome(started.transactionId, wait: 20)
+            let details = try await setup.receivedDetails()
+            #expect(details.transactionId == started.transactionId)
+            #expect(details.application == "VPN")
+            #expect(details.activationId == setup.account.activationId)
+            let answer = try await setup.phone.answer(
+                started.transactionId, for: setup.account, decision: .approve, number: number)
+            #expect(answer.state == .approved)
+            #expect(try await waited.state == .approved)
+
+            let log = try await setup.log()
+            #expect(log.count == 1)
+            #expect(log.first?.result == .success)
+            #expect(log.first?.outcome == "approved")
+            #expect(log.first?.user == "alice")
+            #expect(log.first?.firstName == "Alice")
+            #expect(log.first?.mode == "push")
+            #expect(log.first?.deviceToken == setup.account.deviceId)
+            #expect(log.first?.serverName == "test")
+            #expect(log.first?.transactionId == started.transactionId)
+        }
+    }
+
+    @Test("a wrong number and a deny both give denied, each with its reason in the log")
+    func denials() async throws {
+        try await withSetup { setup in
+            let wrong = try await setup.start()
+            let wrongNumber = (try #require(wrong.number) - 10 + 1) % 90 + 10
+            let answer = try await setup.phone.answer(
+                wrong.transactionId, for: setup.account, decision: .approve, number: wrongNumber)
+            #expect(answer.state == .denied)
+            #expect(try await setup.outcome(wrong.transactionId).reason?.contains("did not match") == true)
+
+            let denied = try await setup.start()
+            _ = try await setup.phone.answer(denied.transactionId, for: setup.account, decision: .deny, number: nil)
+            #expect(try await setup.outcome(denied.transactionId).state == .denied)
+
+            let log = try await setup.log()
+            #expect(log.map(\.result) == [.denied, .denied])
+            #expect(log.map(\.outcome) == ["denied", "denied"])
+            #expect(log[0].reason == "denied on the phone")
+            #expect(log[1].reason?.contains("did not match") == true)
+        }
+    }
+
+    @Test("a fraud report denies and blocks push for the user, and the refusal is logged")
+    func fraud() async throws {
+        try await withSetup { setup in
+            let started = try await setup.start()
+            _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .fraud, number: nil)
+            #expect(try await setup.outcome(started.transactionId).state == .fraud)
+
+            let blocked = await #expect(throws: ClientError.self) { try await setup.start() }
+            #expect(blocked?.code == "push_blocked")
+            let log = try await setup.log()
+            #expect(log.map(\.outcome) == ["refused", "fraud"])
+            #expect(log.allSatisfy { $0.result == .denied })
+            #expect(log[0].reason?.contains("reported as fraud") == true)
+
+            // The block lifts after the configured time (an hour by default).
+            setup.server.clock.advance(by: 3601)
+            #expect(try await setup.start().state == .pending)
+        }
+    }
+
+    @Test("nobody answering gives timeout at the deadline; a late answer is refused")
+    func timeout() async throws {
+        try await withSetup { setup in
+            let started = try await setup.start(AuthRequest(user: "alice", timeoutSeconds: 30))
+            #expect(started.deadline.timeIntervalSince(started.createdAt) == 30)
+            setup.server.clock.advance(by: 31)
+            let outcome = try await setup.outcome(started.transactionId, wait: 5)
+            #expect(outcome.state == .timeout)
+
+            let late = await #expect(throws: ClientError.self) {
+                try await setup.phone.answer(started.transactionId, for: setup.account, decision: .approve, number: 10)
+            }
+            #expect(late?.code == "challenge_expired")
+            let log = try await setup.log()
+            #expect(log.count == 1)
+            #expect(log.first?.outcome == "timeout")
+            #expect(log.first?.reason == "no answer before the deadline")
+        }
+    }
+
+    @Test("a replayed answer, a forged one and a second answer are refused; only the first counts")
+    func replayAndForgery() async throws {
+        try await withSetup { setup in
+            let started = try await setup.start()
+            let path = "/v1/devices/\(setup.account.deviceId)/challenges/\(started.transactionId)"
+            let body = try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: started.number))
+            let raw = JSONHTTPClient(baseURL: setup.api.baseURL)
+
+            let forged = try SignedRequest(
+                method: "POST", path: path, body: body, signedBy: P256.Signing.PrivateKey(),
+                at: setup.server.clock.now())
+            let forgedAnswer = try await forged.send(to: raw)
+            #expect(forgedAnswer.status == 401)
+            #expect(try await setup.outcome(started.transactionId).state == .pending)
+
+            let genuine = try SignedRequest(
+                method: "POST", path: path, body: body, signedBy: try setup.account.signingKey(),
+                at: setup.server.clock.now().addingTimeInterval(1))
+            #expect(try await genuine.send(to: raw).status == 200)
+            let replayed = try await genuine.send(to: raw)
+            #expect(replayed.status == 401)
+            #expect(replayed.error?.error.code == "replayed_request")
+
+            let second = await #expect(throws: ClientError.self) {
+                try await setup.phone.answer(started.transactionId, for: setup.account, decision: .deny, number: nil)
+            }
+            #expect(second?.code == "challenge_answered")
+            #expect(try await setup.outcome(started.transactionId).state == .approved)
+            #expect(try await setup.log().count == 1)
+        }
+    }
+
+    @Test("push fatigue: at most 3 pending, at most 10 in 10 minutes without an approval")
+    func fatigue() async throws {
+        try await withSetup { setup in
+            for _ in 0..<3 { _ = try await setup.start() }
+            let fourth = await #expect(throws: ClientError.self) { try await setup.start() }
+            #expect(fourth?.code == "too_many_pending")
+            #expect(fourth?.status == 429)
+
+            // Let them time out, then keep asking: the 11th push in the window is refused.
+            for _ in 0..<2 {
+                setup.server.clock.advance(by: 61)
+                for _ in 0..<3 { _ = try await setup.start() }
+            }
+            setup.server.clock.advance(by: 61)
+            _ = try await setup.start()
+            setup.server.clock.advance(by: 61)
+            let eleventh = await #expect(throws: ClientError.self) { try await setup.start() }
+            #expect(eleventh?.code == "push_limit")
+
+            let log = try await setup.log()
+            #expect(log.filter { $0.outcome == "refused" }.count == 2)
+        }
+    }
+
+    @Test("a push phone gets a push naming only the transaction and activation, in the same transaction")
+    func pushQueued() async throws {
+        try await withSetup(platform: .apns) { setup in
+            let started = try await setup.start()
+            let payload = try await setup.server.pool.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT payload FROM push_outbox WHERE collapse_id = ?",
+                    arguments: [started.transactionId])
+            }
+            let stored = try #require(payload)
+            let push = try #require(ChallengePushData(notificationPayload: #"{"countersign":\#(stored)}"#))
+            #expect(push.transactionId == started.transactionId)
+            #expect(setup.account.owns(push))
+            #expect(payload?.contains("alice") == false)
+
+            // Answering cancels what is still queued: the phone need not be woken any more.
+            _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .deny, number: nil)
+            #expect(try await setup.server.store.pushOutboxCounts().cancelled == 1)
+        }
+    }
+
+    @Test("the auth API takes only client keys, and a client sees only its own transactions")
+    func clientKeys() async throws {
+        try await withSetup { setup in
+            let started = try await setup.start()
+            let asAdmin = await #expect(throws: ClientError.self) {
+                try await setup.admin.request(
+                    "POST", "/v1/auth", body: AuthRequest(user: "alice"), as: AuthTransaction.self)
+            }
+            #expect(asAdmin?.status == 401)
+
+            let other = try await setup.admin.request(
+                "POST", "/v1/clients", body: CreateClientRequest(name: "web"), as: CreatedClient.self)
+            let otherAPI = JSONHTTPClient(
+                baseURL: setup.api.baseURL, defaultHeaders: ["Authorization": "Bearer \(other.apiKey)"])
+            let foreign = await #expect(throws: ClientError.self) {
+                try await otherAPI.request("GET", "/v1/auth/\(started.transactionId)", as: AuthTransaction.self)
+            }
+            #expect(foreign?.status == 404)
+
+            try await setup.admin.requestWithoutAnswer("DELETE", "/v1/clients/web")
+            let revoked = await #expect(throws: ClientError.self) {
+                try await otherAPI.request(
+                    "POST", "/v1/auth", body: AuthRequest(user: "alice"), as: AuthTransaction.self)
+            }
+            #expect(revoked?.status == 401)
+        }
+    }
+
+    @Test("bad requests are refused with the reason, and an unknown user is logged as refused")
+    func badRequests() async throws {
+        try await withSetup { setup in
+            for (request, code) in [
+                (AuthRequest(user: "alice", timeoutSeconds: 601), "invalid_request"),
+                (AuthRequest(user: "alice", context: AuthContext(clientIP: "not an ip")), "invalid_request"),
+                (AuthRequest(user: "bad name!"), "invalid_request"),
+                (AuthRequest(user: "nobody"), "unknown_user"),
+            ] {
+                let error = await #expect(throws: ClientError.self) { try await setup.start(request) }
+                #expect(error?.code == code)
+            }
+            let log = try await setup.log()
+            #expect(log.count == 1)
+            #expect(log.first?.user == "nobody")
+            #expect(log.first?.outcome == "refused")
+        }
+    }
+}
