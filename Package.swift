@@ -198,7 +198,10 @@ let package = Package(
         // Starts the real executables as separate processes.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient"],
+            dependencies: [
+                "countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift6
         ),
     ]

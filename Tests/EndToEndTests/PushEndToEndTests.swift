@@ -12,71 +12,33 @@ import Testing
 /// the operator's command line and simulated phones, over HTTP/2 and TLS between server and gateway.
 @Suite("Push end to end with real processes", .serialized)
 struct PushEndToEndTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "countersign-push-e2e-\(UUID().uuidString)")
-    var dataDirectory: URL { folder.appendingPathComponent("data") }
+    let workspace: DevWorkspace
 
-    struct Ports {
-        let gateway: Int
-        let control: Int
-        var serverArguments: [String] {
-            ["--dev", "--gateway-port", String(gateway), "--gateway-control-port", String(control)]
-        }
-        var controlURL: String { "http://127.0.0.1:\(control)" }
-    }
-
-    func admin(_ server: ServerProcess, _ arguments: String...) throws -> Executables.Result {
-        let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try Executables.run(
-            "countersign", arguments, environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token])
-    }
-
-    func phone(_ ports: Ports, _ arguments: String...) throws -> Executables.Result {
-        try Executables.run(
-            "countersign-phone", arguments,
-            environment: [
-                PhoneState.homeVariable: folder.appendingPathComponent("phones").path,
-                PushGatewayAPI.controlURLVariable: ports.controlURL,
-            ])
-    }
-
-    /// Pairs a phone on `platform` and returns its device id.
-    func pairPhone(_ server: ServerProcess, _ ports: Ports, user: String, platform: String) throws -> String {
-        #expect(try admin(server, "user", "add", user).status == 0)
-        let url = try #require(
-            try admin(server, "user", "pair", user).output.split(separator: "\n").last.map(String.init))
-        let paired = try phone(ports, "pair", url, "--platform", platform, "--phone", user)
-        #expect(paired.status == 0, "\(paired.errors)")
-        let account = try PhoneState(
-            phone: user, environment: [PhoneState.homeVariable: folder.appendingPathComponent("phones").path]
-        ).account(named: nil)
-        return account.deviceId
+    init() throws {
+        workspace = try DevWorkspace()
     }
 
     func queueTestPush(_ server: ServerProcess, device: String, ttl: Int = 60) throws -> String {
-        let queued = try admin(server, "device", "test-push", device, "--ttl", String(ttl))
+        let queued = try workspace.admin(server, ["device", "test-push", device, "--ttl", String(ttl)])
         #expect(queued.status == 0, "\(queued.errors)")
         return try #require(queued.output.split(separator: " ").dropFirst(3).first.map(String.init))
     }
 
     func pushStatus(_ server: ServerProcess) throws -> PushOutboxView {
         try APIJSON.makeDecoder().decode(
-            PushOutboxView.self, from: Data(try admin(server, "push", "status", "--format", "json").output.utf8))
+            PushOutboxView.self, from: Data(try workspace.admin(server, ["push", "status", "--format", "json"]).output.utf8))
     }
 
     @Test("a test notification reaches simulated APNs and FCM phones through the gateway emulator")
     func delivers() async throws {
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ports = Ports(gateway: try Executables.freePort(), control: try Executables.freePort())
-        let server = try ServerProcess(dataDirectory: dataDirectory, extraArguments: ports.serverArguments)
-        try await server.waitUntilListening()
-        #expect(server.log.contains("push gateway emulator on https://127.0.0.1:\(ports.gateway)"))
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+        #expect(server.log.contains("push gateway emulator on https://127.0.0.1:\(workspace.gatewayPort)"))
 
         for (user, platform) in [("ann", "apns"), ("ben", "fcm")] {
-            let device = try pairPhone(server, ports, user: user, platform: platform)
+            let device = try workspace.pairPhone(server, user: user, platform: platform).deviceId
             let id = try queueTestPush(server, device: device)
-            let inbox = try phone(ports, "inbox", "--phone", user, "--wait", "15")
+            let inbox = try workspace.phone(["inbox", "--phone", user, "--wait", "15"])
             #expect(inbox.status == 0, "\(inbox.errors)")
             #expect(inbox.output.contains(id), "\(platform): \(inbox.output)")
         }
@@ -86,18 +48,14 @@ struct PushEndToEndTests {
 
     @Test("after SIGKILL, queued messages are sent on restart and expired ones never are")
     func survivesKill() async throws {
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let ports = Ports(gateway: try Executables.freePort(), control: try Executables.freePort())
-        let server = try ServerProcess(dataDirectory: dataDirectory, extraArguments: ports.serverArguments)
-        try await server.waitUntilListening()
-        let device = try pairPhone(server, ports, user: "cat", platform: "apns")
-        let account = try PhoneState(
-            phone: "cat", environment: [PhoneState.homeVariable: folder.appendingPathComponent("phones").path]
-        ).account(named: nil)
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+        let account = try workspace.pairPhone(server, user: "cat", platform: "apns")
+        let device = account.deviceId
         let token = try #require(account.pushToken)
 
         // The push service fails every send for now, so both messages stay queued and retrying.
-        let control = JSONHTTPClient(baseURL: try #require(URL(string: ports.controlURL)))
+        let control = JSONHTTPClient(baseURL: try #require(URL(string: workspace.controlURL)))
         let (status, _) = try await control.send(
             method: "POST", path: "/gateway/faults",
             body: Data(#"{"token":"\#(token)","status":500,"reason":"InternalServerError","remaining":1000}"#.utf8))
@@ -113,10 +71,8 @@ struct PushEndToEndTests {
         try await Task.sleep(for: .seconds(4))
 
         // The restarted server starts a new gateway (without the injected fault).
-        let restarted = try ServerProcess(
-            dataDirectory: dataDirectory, port: server.port, extraArguments: ports.serverArguments)
-        try await restarted.waitUntilListening()
-        let inbox = try phone(ports, "inbox", "--phone", "cat", "--wait", "15")
+        let restarted = try await workspace.startServer(port: server.port)
+        let inbox = try workspace.phone(["inbox", "--phone", "cat", "--wait", "15"])
         #expect(inbox.output.contains(lasting), "\(inbox.output)\n\(restarted.log)")
         #expect(!inbox.output.contains(shortLived))
         let outbox = try pushStatus(restarted)

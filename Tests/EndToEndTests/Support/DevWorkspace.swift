@@ -1,0 +1,66 @@
+import CountersignCore
+import CountersignPhoneKit
+import Foundation
+import Testing
+
+/// A temporary folder holding a `countersign server --dev` data directory and the simulated phones,
+/// with helpers that run the operator's command line and `countersign-phone` against them.
+struct DevWorkspace {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("countersign-e2e-\(UUID().uuidString)")
+    let gatewayPort: Int
+    let controlPort: Int
+
+    init() throws {
+        gatewayPort = try Executables.freePort()
+        controlPort = try Executables.freePort()
+    }
+
+    var dataDirectory: URL { folder.appendingPathComponent("data") }
+    var phonesDirectory: URL { folder.appendingPathComponent("phones") }
+    var controlURL: String { "http://127.0.0.1:\(controlPort)" }
+    var serverArguments: [String] {
+        ["--dev", "--gateway-port", String(gatewayPort), "--gateway-control-port", String(controlPort)]
+    }
+
+    func startServer(port: Int? = nil, extraArguments: [String] = []) async throws -> ServerProcess {
+        let server = try ServerProcess(
+            dataDirectory: dataDirectory, port: port, extraArguments: serverArguments + extraArguments)
+        try await server.waitUntilListening()
+        return server
+    }
+
+    /// The operator's command line with the admin token the server saved.
+    func admin(_ server: ServerProcess, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> Executables.Result
+    {
+        let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try Executables.run(
+            "countersign", arguments,
+            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(environment) { $1 })
+    }
+
+    func phone(_ arguments: [String]) throws -> Executables.Result {
+        try Executables.run(
+            "countersign-phone", arguments,
+            environment: [
+                PhoneState.homeVariable: phonesDirectory.path, PushGatewayAPI.controlURLVariable: controlURL,
+            ])
+    }
+
+    func phoneState(_ phone: String) throws -> PhoneState {
+        try PhoneState(phone: phone, environment: [PhoneState.homeVariable: phonesDirectory.path])
+    }
+
+    /// Adds `user`, pairs a phone of the same name on `platform`, and returns the phone's account.
+    func pairPhone(_ server: ServerProcess, user: String, platform: String) throws -> PhoneAccount {
+        #expect(try admin(server, ["user", "add", user]).status == 0)
+        let url = try #require(
+            try admin(server, ["user", "pair", user]).output.split(separator: "\n").last.map(String.init))
+        let paired = try phone(["pair", url, "--platform", platform, "--phone", user])
+        #expect(paired.status == 0, "\(paired.errors)")
+        return try phoneState(user).account(named: nil)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
