@@ -3,7 +3,7 @@
 # the real server and phone simulator processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/ensure-system-packages.sh
+COUNTERSIGN_FOR_TESTS=1 ./scripts/ensure-system-packages.sh
 
 swift build --build-tests
 swift test --skip-build "$@"

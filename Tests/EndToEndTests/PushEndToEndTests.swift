@@ -26,7 +26,8 @@ struct PushEndToEndTests {
 
     func pushStatus(_ server: ServerProcess) throws -> PushOutboxView {
         try APIJSON.makeDecoder().decode(
-            PushOutboxView.self, from: Data(try workspace.admin(server, ["push", "status", "--format", "json"]).output.utf8))
+            PushOutboxView.self,
+            from: Data(try workspace.admin(server, ["push", "status", "--format", "json"]).output.utf8))
     }
 
     @Test("a test notification reaches simulated APNs and FCM phones through the gateway emulator")

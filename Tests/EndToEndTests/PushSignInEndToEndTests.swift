@@ -32,7 +32,8 @@ struct PushSignInEndToEndTests {
                 return parts.count == 2 ? (parts[0], parts[1]) : nil
             })
         return Started(
-            transactionId: try #require(fields["Transaction"]), number: try #require(fields["Number"].flatMap { Int($0) }))
+            transactionId: try #require(fields["Transaction"]),
+            number: try #require(fields["Number"].flatMap { Int($0) }))
     }
 
     func log(_ server: ServerProcess) throws -> [String: AuthLogEntry] {
@@ -105,9 +106,12 @@ struct PushSignInEndToEndTests {
         let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
         let forged = try signedAnswer(
             bob, transactionId: polled.transactionId, number: polled.number, key: P256.Signing.PrivateKey())
-        #expect(try await http.send(method: "POST", path: forged.path, body: forged.body, headers: forged.headers).status == 401)
+        #expect(
+            try await http.send(method: "POST", path: forged.path, body: forged.body, headers: forged.headers).status
+                == 401)
         let genuine = try signedAnswer(bob, transactionId: polled.transactionId, number: polled.number)
-        let first = try await http.send(method: "POST", path: genuine.path, body: genuine.body, headers: genuine.headers)
+        let first = try await http.send(
+            method: "POST", path: genuine.path, body: genuine.body, headers: genuine.headers)
         #expect(first.status == 200)
         let replayed = try await http.send(
             method: "POST", path: genuine.path, body: genuine.body, headers: genuine.headers)
@@ -150,7 +154,8 @@ struct PushSignInEndToEndTests {
         #expect(rows[polled.transactionId]?.deviceToken == bob.deviceId)
         let all = try workspace.admin(server, ["log", "--format", "json"]).output
         let page = try APIJSON.makeDecoder().decode(AuthLogPage.self, from: Data(all.utf8))
-        #expect(page.entries.filter { $0.outcome == "timeout" && $0.reason == "no answer before the deadline" }.count == 1)
+        #expect(
+            page.entries.filter { $0.outcome == "timeout" && $0.reason == "no answer before the deadline" }.count == 1)
         #expect(page.entries.filter { $0.outcome == "refused" && $0.reason?.contains("blocked") == true }.count == 1)
         #expect(try await server.terminate() == 0)
     }
