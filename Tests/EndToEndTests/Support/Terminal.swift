@@ -39,8 +39,14 @@ struct Terminal {
         throw ServerFailure(message: "the terminal never showed '\(text)':\n\(try screen())")
     }
 
+    /// Stops the tmux server. It is killed by pid too: it holds descriptors inherited from the test
+    /// process and was seen to outlive kill-server.
     func close() {
+        let pid = (try? tmux(["display-message", "-p", "#{pid}"])).flatMap {
+            Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
         _ = try? tmux(["kill-server"])
+        if let pid { kill(pid, SIGKILL) }
     }
 
     /// Runs one tmux command and returns what it printed.
