@@ -6,14 +6,13 @@ import Testing
 
 @Suite("SQLite file and migrations")
 struct MigrationTests {
+    static let allMigrations = ["v1-registry", "v2-push-outbox", "v3-provider-push-credentials", "v4-push-sign-in"]
+
     @Test("a fresh file gets every migration, WAL and foreign keys")
     func freshFile() throws {
         let fixture = try StoreFixture()
         let (pool, _) = try fixture.open()
-        #expect(
-            try SQLiteDatabase.appliedMigrations(in: pool) == [
-                "v1-registry", "v2-push-outbox", "v3-provider-push-credentials",
-            ])
+        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == Self.allMigrations)
         let (journal, foreignKeys, tables) = try pool.read { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
@@ -25,6 +24,7 @@ struct MigrationTests {
         #expect(
             Set(tables).isSuperset(of: [
                 "provider", "activation", "user", "device", "activation_code", "admin_token", "push_outbox",
+                "relying_party", "challenge", "auth_log",
             ]))
     }
 
@@ -36,10 +36,7 @@ struct MigrationTests {
             #expect(try await store.users().map(\.name) == ["alice"])
         }
         let (pool, store) = try fixture.open()
-        #expect(
-            try SQLiteDatabase.appliedMigrations(in: pool) == [
-                "v1-registry", "v2-push-outbox", "v3-provider-push-credentials",
-            ])
+        #expect(try SQLiteDatabase.appliedMigrations(in: pool) == Self.allMigrations)
         #expect(try await store.users().map(\.name) == ["alice"])
         #expect(try await store.currentActivation()?.provider == "acme")
     }
