@@ -136,11 +136,31 @@ let package = Package(
         .executableTarget(
             name: "push-benchmark",
             dependencies: [
-                "CountersignServer", "CountersignStore", "CountersignPush", "CountersignCore", "CountersignClient",
+                "BenchmarkSupport", "CountersignServer", "CountersignStore", "CountersignPush", "CountersignCore",
+                "CountersignClient",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/PushThroughput",
+            swiftSettings: strictSwift6
+        ),
+        // What the benchmarks share: the gateway emulator as a process, options, percentiles.
+        .target(
+            name: "BenchmarkSupport",
+            path: "Benchmarks/Support",
+            swiftSettings: strictSwift6
+        ),
+        .executableTarget(
+            name: "signin-benchmark",
+            dependencies: [
+                "BenchmarkSupport", "CountersignServer", "CountersignStore", "CountersignCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/SignInThroughput",
             swiftSettings: strictSwift6
         ),
         .testTarget(

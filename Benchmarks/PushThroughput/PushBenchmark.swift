@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CountersignClient
 import CountersignCore
 import CountersignPush
@@ -116,13 +117,6 @@ struct PushBenchmark {
         print("| dispatcher ÷ h2load | \(String(format: "%.0f", 100 * rate / max(ceiling.rate, 1)))% |")
     }
 
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-    }
-
-    static func format(_ value: Double) -> String { String(format: "%.2f", value) }
-
     static func pairDevices(count: Int, store: SQLiteRegistryStore, gateway: GatewayProcess) async throws -> [String] {
         let now = Date()
         _ = try await store.createProvider(
@@ -175,16 +169,4 @@ final class TimedSender: PushSender {
     }
 
     func sortedMilliseconds() -> [Double] { samples.withLock { $0.sorted() } }
-}
-
-struct Arguments {
-    let values: [String]
-    init(_ values: [String]) { self.values = values }
-    func int(_ name: String, _ fallback: Int) -> Int {
-        guard let index = values.firstIndex(of: name), index + 1 < values.count, let value = Int(values[index + 1])
-        else {
-            return fallback
-        }
-        return value
-    }
 }

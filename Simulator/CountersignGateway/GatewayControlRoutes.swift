@@ -39,6 +39,20 @@ struct GatewayControlRoutes: Sendable {
             return try GatewayServer.json(deliveries, status: 200)
         }
 
+        // Every phone's deliveries in one feed, for benchmarks that simulate a fleet in one process.
+        group.get("deliveries") { request, _ in
+            let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
+            let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
+            let limit = min(10_000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 1000))
+            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+            var deliveries = await state.deliveries(after: after, limit: limit)
+            while deliveries.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+                deliveries = await state.deliveries(after: after, limit: limit)
+            }
+            return try GatewayServer.json(deliveries, status: 200)
+        }
+
         group.post("devices/:token/unregister") { _, context in
             try await state.unregister(try context.parameters.require("token"), at: clock.now())
             return Response(status: .noContent)

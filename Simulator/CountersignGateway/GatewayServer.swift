@@ -34,7 +34,7 @@ public struct GatewayServer: Sendable {
     /// Opens (or creates) the gateway's state folder.
     public static func open(stateFolder: URL, host: String, port: Int) throws -> GatewayServer {
         let identity = try GatewayIdentity.loadOrCreate(in: stateFolder)
-        let state = GatewayState(devicesFile: stateFolder.appendingPathComponent("devices.json"))
+        let state = GatewayState(devicesFile: stateFolder.appendingPathComponent("devices.jsonl"))
         return GatewayServer(identity: identity, state: state, host: host, port: port)
     }
 

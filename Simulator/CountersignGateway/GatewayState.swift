@@ -24,6 +24,8 @@ public actor GatewayState {
 
     private var devices: [String: Device] = [:]
     private var inboxes: [String: [Delivery]] = [:]
+    /// Every delivery in order, for a fleet of simulated phones reading one feed.
+    private var feed: [Delivery] = []
     private var faults: [String: [Fault]] = [:]
     private var accessTokens: [String: Date] = [:]
     private var sequence = 0
@@ -31,10 +33,11 @@ public actor GatewayState {
 
     public init(devicesFile: URL?) {
         self.devicesFile = devicesFile
-        if let devicesFile, let data = try? Data(contentsOf: devicesFile),
-            let saved = try? JSONDecoder().decode([Device].self, from: data)
-        {
-            devices = Dictionary(uniqueKeysWithValues: saved.map { ($0.token, $0) })
+        if let devicesFile, let data = try? Data(contentsOf: devicesFile) {
+            // One JSON object per line, appended as devices change; the last line for a token wins.
+            for line in data.split(separator: UInt8(ascii: "\n")) {
+                if let device = try? JSONDecoder().decode(Device.self, from: line) { devices[device.token] = device }
+            }
         }
     }
 
@@ -46,15 +49,17 @@ public actor GatewayState {
             }
         let device = Device(token: token, platform: platform, phone: phone, unregisteredAt: nil)
         devices[token] = device
-        try save()
+        try save(device)
         return device
     }
 
     public func device(_ token: String) -> Device? { devices[token] }
 
     public func unregister(_ token: String, at date: Date) throws {
-        devices[token]?.unregisteredAt = date
-        try save()
+        guard var device = devices[token] else { return }
+        device.unregisteredAt = date
+        devices[token] = device
+        try save(device)
     }
 
     public func addFault(_ fault: Fault, for token: String) {
@@ -72,8 +77,17 @@ public actor GatewayState {
 
     public func deliver(to token: String, platform: DevicePlatform, id: String, payload: String, at date: Date) {
         sequence += 1
-        inboxes[token, default: []].append(
-            Delivery(sequence: sequence, platform: platform, id: id, receivedAt: date, payload: payload))
+        let delivery = Delivery(
+            sequence: sequence, platform: platform, id: id, receivedAt: date, payload: payload, token: token)
+        inboxes[token, default: []].append(delivery)
+        feed.append(delivery)
+    }
+
+    /// Deliveries to any token after `after`, at most `limit` of them.
+    public func deliveries(after: Int, limit: Int) -> [Delivery] {
+        // Sequence numbers are the feed's positions plus one.
+        guard after < feed.count else { return [] }
+        return Array(feed[max(0, after)..<min(feed.count, max(0, after) + limit)])
     }
 
     public func inbox(_ token: String, after: Int) -> [Delivery] {
@@ -90,9 +104,15 @@ public actor GatewayState {
         accessTokens[token].map { $0 > date } ?? false
     }
 
-    private func save() throws {
+    /// Appends the device's new state: constant work per change, however many devices there are.
+    private func save(_ device: Device) throws {
         guard let devicesFile else { return }
-        let data = try JSONEncoder().encode(Array(devices.values))
-        try data.write(to: devicesFile, options: .atomic)
+        if !FileManager.default.fileExists(atPath: devicesFile.path) {
+            _ = FileManager.default.createFile(atPath: devicesFile.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: devicesFile)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: try JSONEncoder().encode(device) + Data("\n".utf8))
     }
 }

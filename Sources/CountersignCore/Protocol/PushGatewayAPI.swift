@@ -40,13 +40,18 @@ public enum PushGatewayAPI {
         public var receivedAt: Date
         /// The JSON payload as received (APNs) or the message's data (FCM).
         public var payload: String
+        /// The device token it was sent to.
+        public var token: String?
 
-        public init(sequence: Int, platform: DevicePlatform, id: String, receivedAt: Date, payload: String) {
+        public init(
+            sequence: Int, platform: DevicePlatform, id: String, receivedAt: Date, payload: String, token: String? = nil
+        ) {
             self.sequence = sequence
             self.platform = platform
             self.id = id
             self.receivedAt = receivedAt
             self.payload = payload
+            self.token = token
         }
     }
 }

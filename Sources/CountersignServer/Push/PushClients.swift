@@ -9,7 +9,12 @@ import Logging
 public actor PushClients: PushSender {
     private let store: any RegistryStore
     private let clock: any WallClock
-    private var current: (sender: ProviderPushSender, transports: [HTTPPushTransport])?
+    typealias Built = (sender: ProviderPushSender, transports: [HTTPPushTransport])
+    private var current: Built?
+    /// The build in progress: concurrent first sends share it instead of each opening connections.
+    private var building: Task<Built, any Error>?
+    /// Bumped by `invalidate`, so a build that started before it is not kept.
+    private var generation = 0
 
     public init(store: any RegistryStore, clock: any WallClock) {
         self.store = store
@@ -22,16 +27,29 @@ public actor PushClients: PushSender {
 
     func sender() async throws -> ProviderPushSender {
         if let current { return current.sender }
-        guard let activation = try await store.currentActivation() else {
-            return ProviderPushSender(apns: nil, apnsTopic: "", fcm: nil, clock: clock)
+        if let building { return try await building.value.sender }
+        let startedGeneration = generation
+        let task = Task { [store, clock] () throws -> Built in
+            guard let activation = try await store.currentActivation() else {
+                return (ProviderPushSender(apns: nil, apnsTopic: "", fcm: nil, clock: clock), [])
+            }
+            return try Self.build(try await store.pushSettings(provider: activation.provider), clock: clock)
         }
-        let built = try Self.build(try await store.pushSettings(provider: activation.provider), clock: clock)
+        building = task
+        defer { building = nil }
+        let built = try await task.value
+        guard generation == startedGeneration else {
+            // The credentials changed while these were being built: use them once, keep nothing.
+            Task { for transport in built.transports { try? await transport.shutdown() } }
+            return built.sender
+        }
         current = built
         return built.sender
     }
 
     /// Drops the clients (closing their connections) so the next send uses new credentials.
     public func invalidate() async {
+        generation += 1
         guard let old = current else { return }
         current = nil
         for transport in old.transports { try? await transport.shutdown() }

@@ -5,13 +5,13 @@ import Foundation
 #endif
 
 /// `countersign-phone gateway` as a separate process, on ports the system chooses (it prints them).
-final class GatewayProcess: Sendable {
-    let folder: URL
-    let port: Int
-    let controlPort: Int
+public final class GatewayProcess: Sendable {
+    public let folder: URL
+    public let port: Int
+    public let controlPort: Int
     let process: Process
 
-    var controlURL: URL { URL(string: "http://127.0.0.1:\(controlPort)")! }
+    public var controlURL: URL { URL(string: "http://127.0.0.1:\(controlPort)")! }
 
     private init(folder: URL, port: Int, controlPort: Int, process: Process) {
         self.folder = folder
@@ -20,7 +20,7 @@ final class GatewayProcess: Sendable {
         self.process = process
     }
 
-    static func start(folder: URL) async throws -> GatewayProcess {
+    public static func start(folder: URL) async throws -> GatewayProcess {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("countersign-phone")
         let log = folder.deletingLastPathComponent().appendingPathComponent("gateway.log")
@@ -50,7 +50,7 @@ final class GatewayProcess: Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

@@ -1,0 +1,133 @@
+import CountersignCore
+import Crypto
+import Foundation
+
+/// One simulated phone: what the real app keeps after pairing.
+struct FleetPhone: Sendable {
+    let deviceId: String
+    let token: String
+    let key: P256.Signing.PrivateKey
+    let serverKey: P256.Signing.PublicKey
+    let activationId: String
+}
+
+/// Where the relying parties post the number each sign-in screen shows, for the phones' "users" to type.
+actor NumberBoard {
+    private var numbers: [String: Int] = [:]
+    private var waiting: [String: [CheckedContinuation<Int, Never>]] = [:]
+
+    func post(_ number: Int, for transaction: String) {
+        numbers[transaction] = number
+        for continuation in waiting.removeValue(forKey: transaction) ?? [] { continuation.resume(returning: number) }
+    }
+
+    func number(for transaction: String) async -> Int {
+        if let number = numbers.removeValue(forKey: transaction) { return number }
+        return await withCheckedContinuation { waiting[transaction, default: []].append($0) }
+    }
+}
+
+/// What each sign-in spent where, in milliseconds, for the "time the server adds".
+struct SignInTiming: Sendable {
+    var authRequest = 0.0
+    var authAnsweredAt = Date.distantPast
+    var pushReceivedAt: Date?
+    var challengeFetch = 0.0
+    var answerRequest = 0.0
+    var answeredAt: Date?
+    var outcomeAt = Date.distantPast
+    var total = 0.0
+
+    /// The server's own share: the auth request, the wait until the push reached the gateway, the
+    /// phone's two device-API calls, and the long-poll's delay after the answer.
+    var serverAdded: Double? {
+        guard let pushReceivedAt, let answeredAt else { return nil }
+        let dispatch = max(0, pushReceivedAt.timeIntervalSince(authAnsweredAt) * 1000)
+        let longPoll = max(0, outcomeAt.timeIntervalSince(answeredAt) * 1000)
+        return authRequest + dispatch + challengeFetch + answerRequest + longPoll
+    }
+}
+
+actor Timings {
+    private var byTransaction: [String: SignInTiming] = [:]
+
+    func update(_ transaction: String, _ change: (inout SignInTiming) -> Void) {
+        change(&byTransaction[transaction, default: SignInTiming()])
+    }
+
+    func all() -> [SignInTiming] { Array(byTransaction.values) }
+}
+
+/// The phones: reads the gateway's delivery feed and answers each challenge push like the app does,
+/// fetching the challenge with a signed request, checking the server's signature, then approving
+/// with the number its user typed.
+struct PhoneFleet: Sendable {
+    let http: BenchHTTP
+    let server: String
+    let gatewayControl: String
+    let phones: [String: FleetPhone]
+    let board: NumberBoard
+    let timings: Timings
+
+    func run() async throws {
+        var after = 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            while !Task.isCancelled {
+                let deliveries = try await http.send(
+                    .GET, "\(gatewayControl)/gateway/deliveries?after=\(after)&wait=1&limit=2000",
+                    as: [PushGatewayAPI.Delivery].self)
+                for delivery in deliveries {
+                    after = max(after, delivery.sequence)
+                    guard let token = delivery.token, let phone = phones[token],
+                        let push = ChallengePushData(payload: delivery.payload)
+                    else { continue }
+                    group.addTask { try await answer(push, phone: phone, receivedAt: delivery.receivedAt) }
+                }
+            }
+        }
+    }
+
+    func answer(_ push: ChallengePushData, phone: FleetPhone, receivedAt: Date) async throws {
+        guard push.activationId == phone.activationId else { return }
+        let transaction = push.transactionId
+        let fetchPath = "/v1/devices/\(phone.deviceId)/challenges"
+        let fetchStart = ContinuousClock.now
+        let pending = try await http.send(
+            .GET, server + fetchPath,
+            headers: try BenchHTTP.signedHeaders(method: "GET", path: fetchPath, body: Data(), key: phone.key),
+            as: PendingChallenges.self)
+        let fetch = (ContinuousClock.now - fetchStart).milliseconds
+        guard
+            pending.challenges.contains(where: {
+                $0.verified(with: phone.serverKey)?.transactionId == transaction
+            })
+        else { throw BenchFailure("challenge \(transaction) did not verify or was missing") }
+
+        let number = await board.number(for: transaction)
+        let answerPath = "/v1/devices/\(phone.deviceId)/challenges/\(transaction)"
+        let body = try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: number))
+        let answerStart = ContinuousClock.now
+        let result = try await http.send(
+            .POST, server + answerPath, body: body,
+            headers: try BenchHTTP.signedHeaders(method: "POST", path: answerPath, body: body, key: phone.key),
+            as: ChallengeAnswerResult.self)
+        let answerTime = (ContinuousClock.now - answerStart).milliseconds
+        guard result.state == .approved else { throw BenchFailure("\(transaction) ended \(result.state)") }
+        let answeredAt = Date()
+        await timings.update(transaction) {
+            $0.pushReceivedAt = receivedAt
+            $0.challengeFetch = fetch
+            $0.answerRequest = answerTime
+            $0.answeredAt = answeredAt
+        }
+    }
+}
+
+extension ChallengePushData {
+    /// The app data in an APNs payload: an object under "countersign".
+    init?(payload: String) {
+        struct Envelope: Decodable { var countersign: ChallengePushData }
+        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(payload.utf8)) else { return nil }
+        self = envelope.countersign
+    }
+}
