@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CountersignClient
 import CountersignCore
 import Foundation

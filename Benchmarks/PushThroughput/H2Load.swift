@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import CountersignPush
 import Foundation
 

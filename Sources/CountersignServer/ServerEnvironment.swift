@@ -47,8 +47,8 @@ public struct ServerEnvironment: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// The current provider's push clients; also what the dispatcher sends through.
     public let push: PushClients
-    /// Wakes long-polls when a sign-in is decided.
-    public let challengeEvents = ChallengeEvents()
+    /// Wakes long-polls when a sign-in is decided, and the dispatcher when a push is queued.
+    public let wakeUps = WakeUps()
     /// Activation signing keys, opened once each.
     let serverKeys: ServerKeys
 

@@ -21,6 +21,8 @@ public struct PushDispatcher: Service {
     let idlePoll: Duration
     let logger: Logger
     let metrics: PrometheusCollectorRegistry
+    /// Rung when a message is queued, so an idle dispatcher need not wait out `idlePoll`.
+    let wakeUps: WakeUps?
 
     static var outcomes: MetricNameDescriptor {
         MetricNameDescriptor(
@@ -31,8 +33,10 @@ public struct PushDispatcher: Service {
     public init(
         outbox: any PushOutboxStore, sender: any PushSender, clock: any WallClock = SystemWallClock(),
         retryPolicy: RetryPolicy = RetryPolicy(), maxInFlight: Int = 64, idlePoll: Duration = .milliseconds(20),
-        logger: Logger = Logger(label: "countersign.push"), metrics: PrometheusCollectorRegistry
+        logger: Logger = Logger(label: "countersign.push"), metrics: PrometheusCollectorRegistry,
+        wakeUps: WakeUps? = nil
     ) {
+        self.wakeUps = wakeUps
         self.outbox = outbox
         self.sender = sender
         self.clock = clock
@@ -70,7 +74,11 @@ public struct PushDispatcher: Service {
                     }
                 }
                 if inFlight == 0 {
-                    try? await Task.sleep(for: idlePoll)
+                    if let wakeUps {
+                        await wakeUps.wait(for: WakeUps.outbox, timeout: idlePoll)
+                    } else {
+                        try? await Task.sleep(for: idlePoll)
+                    }
                     continue
                 }
                 if let done = await group.next() {

@@ -41,7 +41,7 @@ struct DeviceChallengeRoutes {
                     metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
                 throw StoreError.replayedRequest
             }
-            await environment.challengeEvents.signal([transactionId])
+            await environment.wakeUps.signal([transactionId])
             switch outcome {
             case .recorded(let state, let reason):
                 context.logger.info(

@@ -44,6 +44,7 @@ struct PushRoutes {
             let deadline = now.addingTimeInterval(lifetime)
             let messageId = try await environment.store.enqueuePush(
                 deviceId: id, payload: #"{"kind":"test"}"#, collapseId: nil, deadline: deadline, now: now)
+            await environment.wakeUps.signal([WakeUps.outbox])
             return try JSONResponse.make(TestPushView(id: messageId, device: id, deadline: deadline), status: .accepted)
         }
 

@@ -36,12 +36,14 @@ struct PushSignIn: Sendable {
                 application: context.application, clientIP: context.clientIP, location: context.location,
                 createdAt: now, deadline: now.addingTimeInterval(timeout))
             do {
-                return try await environment.store.startPushChallenge(
+                let started = try await environment.store.startPushChallenge(
                     NewPushChallenge(
                         details: details, signed: try SignedChallenge.sign(details, with: key),
                         // The system generator reads the kernel CSPRNG.
                         number: Int.random(in: 10...99), relyingParty: client, requestedMethod: method),
                     limits: environment.settings.pushLimits, origin: environment.settings.logOrigin, now: now)
+                await environment.wakeUps.signal([WakeUps.outbox])
+                return started
             } catch StoreError.activationChanged {
                 continue
             }
@@ -62,7 +64,7 @@ struct PushSignIn: Sendable {
                 guard remaining > .zero else { break }
                 let untilDeadline = Duration.milliseconds(
                     Int(transaction.deadline.timeIntervalSince(environment.clock.now()) * 1000) + 1)
-                await environment.challengeEvents.wait(for: id, timeout: min(remaining, untilDeadline))
+                await environment.wakeUps.wait(for: id, timeout: min(remaining, untilDeadline))
                 if Task.isCancelled { break }
             }
             transaction = try await environment.store.transaction(id: id, relyingParty: client)

@@ -96,7 +96,7 @@ public struct ServerRunner: Sendable {
 
         let dispatcher = PushDispatcher(
             outbox: environment.store, sender: environment.push, clock: environment.clock,
-            logger: Logger(label: "countersign.push"), metrics: environment.metrics)
+            logger: Logger(label: "countersign.push"), metrics: environment.metrics, wakeUps: environment.wakeUps)
 
         let app = Application(
             router: CountersignRouter.make(environment: environment),

@@ -1,8 +1,13 @@
-/// Wakes the long-polls waiting on a sign-in when it is decided.
+/// Wakes tasks waiting on a key: long-polls on a sign-in when it is decided, and the push dispatcher
+/// when a message is queued.
 ///
-/// In-process only: with several server nodes, a decision on one would not wake a poll on another,
-/// which then notices at the end of its wait. The store stays the source of truth either way.
-public actor ChallengeEvents {
+/// A hint, never the truth: waiters always re-read the store, and a missed wake-up costs only the
+/// waiter's timeout. In-process only: with several server nodes, a wake-up on one does not reach
+/// another, which notices at the end of its wait.
+public actor WakeUps {
+    /// The key the push dispatcher waits on.
+    public static let outbox = "push-outbox"
+
     private var waiters: [String: [UInt64: CheckedContinuation<Void, Never>]] = [:]
     private var nextToken: UInt64 = 0
 
