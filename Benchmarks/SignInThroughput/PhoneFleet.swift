@@ -41,11 +41,12 @@ struct SignInTiming: Sendable {
     /// The server's own share: the auth request, the wait until the push reached the gateway, the
     /// phone's two device-API calls, and the long-poll's delay after the answer.
     var serverAdded: Double? {
-        guard let pushReceivedAt, let answeredAt else { return nil }
-        let dispatch = max(0, pushReceivedAt.timeIntervalSince(authAnsweredAt) * 1000)
-        let longPoll = max(0, outcomeAt.timeIntervalSince(answeredAt) * 1000)
+        guard let dispatch, let longPoll else { return nil }
         return authRequest + dispatch + challengeFetch + answerRequest + longPoll
     }
+
+    var dispatch: Double? { pushReceivedAt.map { max(0, $0.timeIntervalSince(authAnsweredAt) * 1000) } }
+    var longPoll: Double? { answeredAt.map { max(0, outcomeAt.timeIntervalSince($0) * 1000) } }
 }
 
 actor Timings {

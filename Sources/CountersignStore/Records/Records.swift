@@ -3,13 +3,11 @@ import Foundation
 import GRDB
 
 // Rows as GRDB records. They stay inside the store; callers see the value types in StoredTypes.swift.
+//
+// Columns are snake_case. Each record spells its coding keys out rather than asking GRDB to convert
+// names on every row: the conversion showed up in the sign-in benchmark's profile.
 
 protocol SnakeCaseRecord: Codable, FetchableRecord, PersistableRecord {}
-
-extension SnakeCaseRecord {
-    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
-    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
-}
 
 struct ProviderRecord: SnakeCaseRecord, TableRecord {
     static let databaseTableName = "provider"
@@ -19,6 +17,15 @@ struct ProviderRecord: SnakeCaseRecord, TableRecord {
     var tenant: String
     var settings: String
     var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case billing
+        case tenant
+        case settings
+        case createdAt = "created_at"
+    }
 }
 
 struct ActivationRecord: SnakeCaseRecord {
@@ -30,6 +37,16 @@ struct ActivationRecord: SnakeCaseRecord {
     var isCurrent: Bool
     var createdAt: Date
     var supersededAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case providerId = "provider_id"
+        case serverPublicKey = "server_public_key"
+        case serverPrivateKeySealed = "server_private_key_sealed"
+        case isCurrent = "is_current"
+        case createdAt = "created_at"
+        case supersededAt = "superseded_at"
+    }
 }
 
 struct UserRecord: SnakeCaseRecord {
@@ -44,6 +61,19 @@ struct UserRecord: SnakeCaseRecord {
     var status: String
     var createdAt: Date
     var pushBlockedUntil: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case email
+        case phone
+        case country
+        case status
+        case createdAt = "created_at"
+        case pushBlockedUntil = "push_blocked_until"
+    }
 }
 
 struct DeviceRecord: SnakeCaseRecord {
@@ -65,6 +95,26 @@ struct DeviceRecord: SnakeCaseRecord {
     var createdAt: Date
     var lastSeenAt: Date?
     var lastRequestMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userId = "user_id"
+        case activationId = "activation_id"
+        case platform
+        case pushToken = "push_token"
+        case pushTokenInvalidAt = "push_token_invalid_at"
+        case pushTokenInvalidReason = "push_token_invalid_reason"
+        case environment
+        case publicKey = "public_key"
+        case oathSecretSealed = "oath_secret_sealed"
+        case displayName = "display_name"
+        case status
+        case statusReason = "status_reason"
+        case statusChangedAt = "status_changed_at"
+        case createdAt = "created_at"
+        case lastSeenAt = "last_seen_at"
+        case lastRequestMs = "last_request_ms"
+    }
 }
 
 struct ActivationCodeRecord: SnakeCaseRecord {
@@ -76,6 +126,16 @@ struct ActivationCodeRecord: SnakeCaseRecord {
     var expiresAt: Date
     var usedAt: Date?
     var deviceId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case codeHash = "code_hash"
+        case userId = "user_id"
+        case activationId = "activation_id"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case usedAt = "used_at"
+        case deviceId = "device_id"
+    }
 }
 
 struct AdminTokenRecord: SnakeCaseRecord {
@@ -84,6 +144,13 @@ struct AdminTokenRecord: SnakeCaseRecord {
     var secretHash: String
     var name: String
     var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case secretHash = "secret_hash"
+        case name
+        case createdAt = "created_at"
+    }
 }
 
 struct RelyingPartyRecord: SnakeCaseRecord {
@@ -93,6 +160,14 @@ struct RelyingPartyRecord: SnakeCaseRecord {
     var secretHash: String
     var createdAt: Date
     var lastUsedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case name
+        case secretHash = "secret_hash"
+        case createdAt = "created_at"
+        case lastUsedAt = "last_used_at"
+    }
 }
 
 struct ChallengeRecord: SnakeCaseRecord {
@@ -115,6 +190,27 @@ struct ChallengeRecord: SnakeCaseRecord {
     var reason: String?
     var answeredAt: Date?
     var answeredDeviceId: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userId = "user_id"
+        case activationId = "activation_id"
+        case method
+        case requestedMethod = "requested_method"
+        case number
+        case application
+        case clientIp = "client_ip"
+        case location
+        case relyingParty = "relying_party"
+        case signedDetails = "signed_details"
+        case signature
+        case createdAt = "created_at"
+        case deadlineAt = "deadline_at"
+        case state
+        case reason
+        case answeredAt = "answered_at"
+        case answeredDeviceId = "answered_device_id"
+    }
 }
 
 struct AuthLogRecord: SnakeCaseRecord {
@@ -138,4 +234,26 @@ struct AuthLogRecord: SnakeCaseRecord {
     var transactionId: String?
     var relyingParty: String?
     var provider: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case time
+        case userName = "user_name"
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case email
+        case phone
+        case deviceToken = "device_token"
+        case mode
+        case result
+        case outcome
+        case reason
+        case serverName = "server_name"
+        case serverIp = "server_ip"
+        case clientIp = "client_ip"
+        case application
+        case transactionId = "transaction_id"
+        case relyingParty = "relying_party"
+        case provider
+    }
 }

@@ -22,7 +22,9 @@ extension SQLiteRegistryStore {
 
     /// Appends a row inside the caller's transaction, copying the user's details as they are now.
     static func appendLog(_ db: Database, _ line: AuthLogLine, origin: AuthLogOrigin, now: Date) throws {
-        let provider = try currentActivation(db).flatMap { try ProviderRecord.fetchOne(db, key: $0.providerId) }
+        let provider = try currentActivation(db).flatMap {
+            try Self.cachedRecord(ProviderRecord.self, id: $0.providerId, db)
+        }
         let record = AuthLogRecord(
             id: nil, time: now, userName: line.user?.name ?? line.userName, firstName: line.user?.firstName,
             lastName: line.user?.lastName, email: line.user?.email, phone: line.user?.phone,

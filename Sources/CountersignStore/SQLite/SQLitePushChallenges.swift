@@ -16,7 +16,8 @@ extension SQLiteRegistryStore {
             as: UTF8.self)
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
         let outcome: Result<AuthTransaction, AuthRefusal> = try await pool.write { db in
-            let user = try UserRecord.filter(Column("name") == details.user).fetchOne(db)
+            let user = try UserRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [details.user])
             func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
                 try Self.appendLog(
                     db,
@@ -31,27 +32,31 @@ extension SQLiteRegistryStore {
             guard activation.id == details.activationId else { throw StoreError.activationChanged }
             guard let user, let userId = user.id else { return try refuse(.unknownUser(details.user)) }
             guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
-            let devices = try DeviceRecord.filter(
-                Column("user_id") == userId && Column("activation_id") == activation.id
-                    && Column("status") == DeviceStatus.active.rawValue
-            ).fetchAll(db)
+            let devices = try DeviceRecord.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active'"),
+                arguments: [userId, activation.id])
             guard !devices.isEmpty else { return try refuse(.noActivatedDevice(user.name)) }
             if let blockedUntil = user.pushBlockedUntil, blockedUntil > now {
                 return try refuse(.pushBlocked(until: blockedUntil))
             }
             let pending =
                 try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?",
+                    db.cachedStatement(
+                        sql:
+                            "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?"
+                    ),
                     arguments: [userId, now]) ?? 0
             guard pending < limits.maxPending else { return try refuse(.tooManyPending(limit: limits.maxPending)) }
             let lastApproval = try Date.fetchOne(
-                db, sql: "SELECT MAX(answered_at) FROM challenge WHERE user_id = ? AND state = 'approved'",
+                db.cachedStatement(
+                    sql: "SELECT MAX(answered_at) FROM challenge WHERE user_id = ? AND state = 'approved'"),
                 arguments: [userId])
             let windowStart = max(now.addingTimeInterval(-limits.window), lastApproval ?? .distantPast)
             let recent =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?",
+                    db.cachedStatement(
+                        sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?"),
                     arguments: [userId, windowStart]) ?? 0
             guard recent < limits.maxWithoutSuccess else {
                 return try refuse(.tooManyWithoutSuccess(limit: limits.maxWithoutSuccess, window: limits.window))
@@ -75,9 +80,8 @@ extension SQLiteRegistryStore {
                     db, deviceId: device.id, payload: pushData, collapseId: details.transactionId,
                     deadline: details.deadline, now: now)
             }
-            try db.execute(
-                sql: "UPDATE relying_party SET last_used_at = ? WHERE name = ?",
-                arguments: [now, challenge.relyingParty])
+            try db.cachedStatement(sql: "UPDATE relying_party SET last_used_at = ? WHERE name = ?")
+                .execute(arguments: [now, challenge.relyingParty])
             return .success(Self.transaction(record, userName: user.name))
         }
         return try outcome.get()
@@ -86,10 +90,10 @@ extension SQLiteRegistryStore {
     public func transaction(id: String, relyingParty: String) async throws -> AuthTransaction {
         try await pool.read { db in
             // Another client's transaction is as unknown as a made-up one.
-            guard let record = try ChallengeRecord.fetchOne(db, key: id),
+            guard let record = try Self.cachedRecord(ChallengeRecord.self, id: id, db),
                 record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
             else { throw StoreError.challengeNotFound(id) }
-            let userName = try UserRecord.fetchOne(db, key: record.userId)?.name ?? "?"
+            let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
             return Self.transaction(record, userName: userName)
         }
     }
@@ -100,10 +104,14 @@ extension SQLiteRegistryStore {
         try await pool.write { db in
             let device = try Self.acceptDeviceRequest(
                 db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
-            return try ChallengeRecord.filter(
-                Column("user_id") == device.userId && Column("activation_id") == device.activationId
-                    && Column("state") == AuthState.pending.rawValue && Column("deadline_at") > now
-            ).order(Column("created_at")).fetchAll(db).map {
+            return try ChallengeRecord.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM challenge WHERE user_id = ? AND activation_id = ? AND state = 'pending'
+                        AND deadline_at > ? ORDER BY created_at
+                        """),
+                arguments: [device.userId, device.activationId, now]
+            ).map {
                 SignedChallenge(details: $0.signedDetails, signature: $0.signature)
             }
         }
@@ -117,10 +125,11 @@ extension SQLiteRegistryStore {
             let device = try Self.acceptDeviceRequest(
                 db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             // A challenge for another user or activation is as unknown as a made-up one.
-            guard var challenge = try ChallengeRecord.fetchOne(db, key: id), challenge.userId == device.userId,
+            guard var challenge = try Self.cachedRecord(ChallengeRecord.self, id: id, db),
+                challenge.userId == device.userId,
                 challenge.activationId == device.activationId
             else { throw StoreError.challengeNotFound(id) }
-            guard var user = try UserRecord.fetchOne(db, key: challenge.userId) else {
+            guard var user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db) else {
                 throw StoreError.challengeNotFound(id)
             }
             if challenge.deadlineAt <= now {
@@ -175,7 +184,7 @@ extension SQLiteRegistryStore {
                 Column("state") == AuthState.pending.rawValue && Column("deadline_at") <= now
             ).fetchAll(db)
             for var challenge in overdue {
-                let user = try UserRecord.fetchOne(db, key: challenge.userId)
+                let user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db)
                 try Self.timeOut(db, &challenge, user: user, origin: origin, now: now)
             }
             return overdue.map(\.id)
@@ -196,7 +205,7 @@ extension SQLiteRegistryStore {
         -> DeviceRecord
     {
         var device = try deviceRecord(id: deviceId, db)
-        let activation = try ActivationRecord.fetchOne(db, key: device.activationId)
+        let activation = try Self.cachedRecord(ActivationRecord.self, id: device.activationId, db)
         guard device.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
             throw StoreError.deviceNotActivated
         }
@@ -226,11 +235,12 @@ extension SQLiteRegistryStore {
 
     /// Pushes for a decided challenge are worthless: the other phones need not be woken.
     static func cancelQueuedPushes(_ db: Database, challengeId: String, reason: String, now: Date) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
                 WHERE collapse_id = ? AND state = 'queued'
-                """, arguments: [reason, now, challengeId])
+                """
+        ).execute(arguments: [reason, now, challengeId])
     }
 
     static func numberBytes(_ number: Int) -> [UInt8] { withUnsafeBytes(of: number.littleEndian, Array.init) }

@@ -18,11 +18,12 @@ extension SQLiteRegistryStore {
         _ db: Database, deviceId: String, payload: String, collapseId: String?, deadline: Date, now: Date
     ) throws -> String {
         let id = UUID().uuidString.lowercased()
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO push_outbox (id, device_id, payload, collapse_id, created_at, deadline_at, next_attempt_at, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')
-                """, arguments: [id, deviceId, payload, collapseId, now, deadline, now])
+                """
+        ).execute(arguments: [id, deviceId, payload, collapseId, now, deadline, now])
         return id
     }
 

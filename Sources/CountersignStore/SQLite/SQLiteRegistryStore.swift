@@ -74,7 +74,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         return try await pool.write { db in
             let provider = try Self.providerRecord(named: providerName, db)
             if let current = try Self.currentActivation(db) {
-                let currentProvider = try ProviderRecord.fetchOne(db, key: current.providerId)
+                let currentProvider = try Self.cachedRecord(ProviderRecord.self, id: current.providerId, db)
                 throw StoreError.alreadyActivated(provider: currentProvider?.name ?? "?")
             }
             let record = ActivationRecord(
@@ -88,14 +88,14 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func currentActivation() async throws -> ActivationView? {
         try await pool.read { db in
             guard let record = try Self.currentActivation(db) else { return nil }
-            let provider = try ProviderRecord.fetchOne(db, key: record.providerId)
+            let provider = try Self.cachedRecord(ProviderRecord.self, id: record.providerId, db)
             return Self.activationView(record, providerName: provider?.name ?? "?")
         }
     }
 
     public func serverSigningKey(activationId: String) async throws -> P256.Signing.PrivateKey {
         let sealed = try await pool.read { db in
-            try ActivationRecord.fetchOne(db, key: activationId)?.serverPrivateKeySealed
+            try Self.cachedRecord(ActivationRecord.self, id: activationId, db)?.serverPrivateKeySealed
         }
         guard let sealed else { throw StoreError.notActivated }
         let raw = try secrets.open(sealed, purpose: Self.serverKeyPurpose(activationId))
@@ -197,7 +197,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             guard let activation = try Self.currentActivation(db), activation.id == code.activationId else {
                 throw StoreError.activationCodeForOldActivation
             }
-            guard let user = try UserRecord.fetchOne(db, key: code.userId) else {
+            guard let user = try Self.cachedRecord(UserRecord.self, id: code.userId, db) else {
                 throw StoreError.unknownActivationCode
             }
             guard user.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user.name) }
@@ -212,7 +212,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             code.usedAt = now
             code.deviceId = deviceId
             try code.update(db)
-            let provider = try ProviderRecord.fetchOne(db, key: activation.providerId)
+            let provider = try Self.cachedRecord(ProviderRecord.self, id: activation.providerId, db)
             return PairedDevice(
                 device: Self.deviceView(record, userName: user.name),
                 activation: Self.activationView(activation, providerName: provider?.name ?? "?"))
@@ -243,8 +243,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func deviceCredentials(id: String) async throws -> DeviceCredentials {
         try await pool.read { db in
             let record = try Self.deviceRecord(id: id, db)
-            let activation = try ActivationRecord.fetchOne(db, key: record.activationId)
-            let user = try UserRecord.fetchOne(db, key: record.userId)
+            let activation = try Self.cachedRecord(ActivationRecord.self, id: record.activationId, db)
+            let user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
             return DeviceCredentials(
                 deviceId: record.id, user: user?.name ?? "?", activationId: record.activationId,
                 publicKey: record.publicKey, platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
@@ -276,7 +276,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     ) async throws -> DeviceView {
         try await pool.write { db in
             var record = try Self.deviceRecord(id: deviceId, db)
-            let activation = try ActivationRecord.fetchOne(db, key: record.activationId)
+            let activation = try Self.cachedRecord(ActivationRecord.self, id: record.activationId, db)
             guard record.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
                 throw StoreError.deviceNotActivated
             }
@@ -301,7 +301,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func adminTokenSecretHash(id: String) async throws -> String? {
-        try await pool.read { db in try AdminTokenRecord.fetchOne(db, key: id)?.secretHash }
+        try await pool.read { db in try Self.cachedRecord(AdminTokenRecord.self, id: id, db)?.secretHash }
     }
 
     public func hasAdminTokens() async throws -> Bool {
@@ -317,7 +317,16 @@ extension SQLiteRegistryStore {
     static func pushSettingsPurpose(_ provider: String) -> String { "provider-push-settings:\(provider)" }
 
     static func currentActivation(_ db: Database) throws -> ActivationRecord? {
-        try ActivationRecord.filter(Column("is_current") == true).fetchOne(db)
+        try ActivationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM activation WHERE is_current"))
+    }
+
+    /// One row by its `id`, through a statement each connection compiles once: the sign-in path
+    /// looks rows up by key many times per request.
+    static func cachedRecord<Record: FetchableRecord & TableRecord>(
+        _ type: Record.Type, id: some DatabaseValueConvertible, _ db: Database
+    ) throws -> Record? {
+        try Record.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM \"\(Record.databaseTableName)\" WHERE id = ?"), arguments: [id])
     }
 
     static func providerRecord(named name: String, _ db: Database) throws -> ProviderRecord {
@@ -335,7 +344,9 @@ extension SQLiteRegistryStore {
     }
 
     static func deviceRecord(id: String, _ db: Database) throws -> DeviceRecord {
-        guard let record = try DeviceRecord.fetchOne(db, key: id) else { throw StoreError.deviceNotFound(id) }
+        guard let record = try Self.cachedRecord(DeviceRecord.self, id: id, db) else {
+            throw StoreError.deviceNotFound(id)
+        }
         return record
     }
 
@@ -370,7 +381,7 @@ extension SQLiteRegistryStore {
     }
 
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {
-        let userName = try UserRecord.fetchOne(db, key: record.userId)?.name ?? "?"
+        let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
         return deviceView(record, userName: userName)
     }
 

@@ -23,7 +23,7 @@ extension SQLiteRegistryStore {
 
     public func relyingPartyCredential(id: String) async throws -> (name: String, secretHash: String)? {
         try await pool.read { db in
-            try RelyingPartyRecord.fetchOne(db, key: id).map { ($0.name, $0.secretHash) }
+            try Self.cachedRecord(RelyingPartyRecord.self, id: id, db).map { ($0.name, $0.secretHash) }
         }
     }
 
