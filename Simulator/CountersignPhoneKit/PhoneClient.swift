@@ -7,6 +7,7 @@ import Synchronization
 /// The simulated app's side of the device API: pairing, and requests signed with the phone's key.
 public struct PhoneClient: Sendable {
     public var clock: any WallClock
+    private let timestamps = TimestampSequence()
 
     public init(clock: any WallClock = SystemWallClock()) {
         self.clock = clock
@@ -51,7 +52,7 @@ public struct PhoneClient: Sendable {
         _ client: JSONHTTPClient, method: String, path: String, body: Data, key: P256.Signing.PrivateKey,
         deviceId: String?
     ) async throws -> (Int, Data) {
-        let timestamp = Self.nextTimestamp(Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)))
+        let timestamp = timestamps.next(Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)))
         let signature = try DeviceRequestSignature.sign(
             method: method, path: path, timestampMillis: timestamp, body: body, with: key)
         var headers = [
@@ -62,17 +63,6 @@ public struct PhoneClient: Sendable {
         return try await client.send(method: method, path: path, body: body, headers: headers)
     }
 
-    /// The server takes only requests newer than the last one from a device, so two requests in the
-    /// same millisecond must not share a timestamp.
-    static func nextTimestamp(_ now: Int64) -> Int64 {
-        lastTimestamp.withLock { last in
-            last = max(now, last + 1)
-            return last
-        }
-    }
-
-    private static let lastTimestamp = Mutex<Int64>(0)
-
     /// A stale pairing becomes `PhoneError.notActivated`; other refusals keep the server's words.
     static func checked(status: Int, body: Data) throws -> Data {
         guard (200..<300).contains(status) else {
@@ -81,5 +71,18 @@ public struct PhoneClient: Sendable {
             throw failure
         }
         return body
+    }
+}
+
+/// The server takes only requests newer than the last one from a device, so two requests from one
+/// client in the same millisecond must not share a timestamp.
+final class TimestampSequence: Sendable {
+    private let last = Mutex<Int64>(0)
+
+    func next(_ now: Int64) -> Int64 {
+        last.withLock { last in
+            last = max(now, last + 1)
+            return last
+        }
     }
 }

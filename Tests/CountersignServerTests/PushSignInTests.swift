@@ -182,6 +182,8 @@ struct PushSignInTests {
             #expect(replayed.status == 401)
             #expect(replayed.error?.error.code == "replayed_request")
 
+            // A later, correctly signed second answer is refused for what it is: too late.
+            setup.server.clock.advance(by: 2)
             let second = await #expect(throws: ClientError.self) {
                 try await setup.phone.answer(started.transactionId, for: setup.account, decision: .deny, number: nil)
             }

@@ -8,11 +8,7 @@ struct AdminAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("this route needs an admin token: send 'Authorization: Bearer <token>'")
-        }
-        let scheme = "Bearer "
-        guard header.hasPrefix(scheme), try await tokens.isValid(String(header.dropFirst(scheme.count))) else {
+        guard try await tokens.isValid(try request.bearerCredential(kind: "an admin token")) else {
             throw APIError.unauthorized("the admin token is not valid")
         }
         return try await next(request, context)

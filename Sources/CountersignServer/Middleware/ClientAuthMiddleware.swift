@@ -9,13 +9,7 @@ struct ClientAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let header = request.headers[.authorization] else {
-            throw APIError.unauthorized("this route needs a client API key: send 'Authorization: Bearer <key>'")
-        }
-        let scheme = "Bearer "
-        guard header.hasPrefix(scheme),
-            let name = try await keys.clientName(for: String(header.dropFirst(scheme.count)))
-        else {
+        guard let name = try await keys.clientName(for: try request.bearerCredential(kind: "a client API key")) else {
             throw APIError.unauthorized(
                 "the client API key is not valid; make one with 'countersign client create NAME'")
         }

@@ -275,14 +275,8 @@ public final class SQLiteRegistryStore: RegistryStore {
         deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
     ) async throws -> DeviceView {
         try await pool.write { db in
-            var record = try Self.deviceRecord(id: deviceId, db)
-            let activation = try Self.cachedRecord(ActivationRecord.self, id: record.activationId, db)
-            guard record.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
-                throw StoreError.deviceNotActivated
-            }
-            guard requestTimestampMillis > record.lastRequestMs else { throw StoreError.replayedRequest }
-            record.lastRequestMs = requestTimestampMillis
-            record.lastSeenAt = now
+            var record = try Self.acceptDeviceRequest(
+                db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             record.pushToken = token
             record.pushTokenInvalidAt = nil
             record.pushTokenInvalidReason = nil
