@@ -15,6 +15,7 @@ public struct ServerSettings: Sendable {
     /// How long a user has to answer a push when the application does not say.
     public var challengeTimeout: TimeInterval
     public var pushLimits: PushLimits
+    public var lockout: LockoutPolicy
 
     public static let defaultActivationCodeLifetime: TimeInterval = 600
     public static let defaultChallengeTimeout: TimeInterval = 60
@@ -26,8 +27,9 @@ public struct ServerSettings: Sendable {
     public init(
         serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime,
         serverIP: String? = nil, challengeTimeout: TimeInterval = defaultChallengeTimeout,
-        pushLimits: PushLimits = PushLimits()
+        pushLimits: PushLimits = PushLimits(), lockout: LockoutPolicy = LockoutPolicy()
     ) {
+        self.lockout = lockout
         self.serverName = serverName
         self.publicURL = publicURL
         self.activationCodeLifetime = activationCodeLifetime

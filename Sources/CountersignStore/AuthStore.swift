@@ -41,6 +41,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     case pushBlocked(until: Date)
     case tooManyPending(limit: Int)
     case tooManyWithoutSuccess(limit: Int, window: TimeInterval)
+    /// Too many wrong codes: code methods are locked until then.
+    case locked(until: Date)
 
     public var description: String {
         switch self {
@@ -55,6 +57,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
             "the user already has \(limit) push requests waiting for an answer; wait for them to be answered or to time out"
         case .tooManyWithoutSuccess(let limit, let window):
             "the user was sent \(limit) push requests in the last \(Int(window / 60)) minutes without approving one; try again later"
+        case .locked(let until):
+            "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601)); an administrator can unlock them with 'countersign user unlock'"
         }
     }
 }
@@ -121,6 +125,18 @@ public protocol AuthStore: Sendable {
     func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String]
     /// When the next pending challenge falls due, if any.
     func nextChallengeDeadline() async throws -> Date?
+
+    // One-time codes
+    /// Checks an authenticator app's code for the user against every app paired under the current
+    /// activation, accepting each code once, and counts wrong codes towards a lockout. A wrong code
+    /// gives a denied transaction; a refusal (unknown user, locked, no app) is thrown as `AuthRefusal`.
+    /// Either way the auth-log row is written in the same transaction.
+    func verifyAppCode(
+        user: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> AuthTransaction
+    /// Clears the wrong-code count and any lock.
+    func unlockUser(_ name: String) async throws -> UserView
 
     // Auth log
     func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage

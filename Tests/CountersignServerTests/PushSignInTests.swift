@@ -14,61 +14,9 @@ import Testing
 /// answering over the signed device API, and the auth log the server writes.
 @Suite("Push sign-in over HTTP")
 struct PushSignInTests {
-    /// A live server with a client key and a paired phone for alice.
-    struct Setup {
-        let server: TestServer
-        let api: JSONHTTPClient
-        let admin: JSONHTTPClient
-        let phone: PhoneClient
-        let account: PhoneAccount
-
-        func start(_ request: AuthRequest = AuthRequest(user: "alice", context: AuthContext(application: "VPN")))
-            async throws -> AuthTransaction
-        {
-            try await api.request("POST", "/v1/auth", body: request, as: AuthTransaction.self)
-        }
-
-        func outcome(_ id: String, wait: Int = 0) async throws -> AuthTransaction {
-            try await api.request("GET", "/v1/auth/\(id)?wait=\(wait)", as: AuthTransaction.self)
-        }
-
-        func log() async throws -> [AuthLogEntry] {
-            try await admin.request("GET", "/v1/log", as: AuthLogPage.self).entries
-        }
-
-        /// The challenge as the phone sees it, checked against its pinned key.
-        func receivedDetails() async throws -> ChallengeDetails {
-            let received = try await phone.pendingChallenges(for: account)
-            guard case .genuine(let details) = try #require(received.first) else {
-                throw ClientError(status: nil, code: nil, message: "the challenge did not verify")
-            }
-            return details
-        }
-    }
-
-    func withSetup(
-        platform: DevicePlatform = .pollOnly, _ body: @Sendable (Setup) async throws -> Void
-    ) async throws {
-        let server = try await TestServer.make()
-        let code = try await server.pairingCode()
-        try await server.makeApplication().test(.live) { client in
-            let port = try #require(client.port)
-            let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
-            let admin = JSONHTTPClient(baseURL: base, defaultHeaders: ["Authorization": "Bearer \(server.adminToken)"])
-            let created = try await admin.request(
-                "POST", "/v1/clients", body: CreateClientRequest(name: "vpn"), as: CreatedClient.self)
-            let phone = PhoneClient(clock: server.clock)
-            let account = try await phone.pair(
-                PairingURL(server: base, code: code), platform: platform,
-                pushToken: platform == .pollOnly ? nil : "0a1b2c3d")
-            let api = JSONHTTPClient(baseURL: base, defaultHeaders: ["Authorization": "Bearer \(created.apiKey)"])
-            try await body(Setup(server: server, api: api, admin: admin, phone: phone, account: account))
-        }
-    }
-
     @Test("approving with the number on the sign-in screen gives approved, read by a waiting long-poll")
     func approve() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let started = try await setup.start()
             #expect(started.state == .pending)
             let number = try #require(started.number)
@@ -99,7 +47,7 @@ struct PushSignInTests {
 
     @Test("a wrong number and a deny both give denied, each with its reason in the log")
     func denials() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let wrong = try await setup.start()
             let wrongNumber = (try #require(wrong.number) - 10 + 1) % 90 + 10
             let answer = try await setup.phone.answer(
@@ -121,7 +69,7 @@ struct PushSignInTests {
 
     @Test("a fraud report denies and blocks push for the user, and the refusal is logged")
     func fraud() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let started = try await setup.start()
             _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .fraud, number: nil)
             #expect(try await setup.outcome(started.transactionId).state == .fraud)
@@ -141,7 +89,7 @@ struct PushSignInTests {
 
     @Test("nobody answering gives timeout at the deadline; a late answer is refused")
     func timeout() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let started = try await setup.start(AuthRequest(user: "alice", timeoutSeconds: 30))
             #expect(started.deadline.timeIntervalSince(started.createdAt) == 30)
             setup.server.clock.advance(by: 31)
@@ -161,7 +109,7 @@ struct PushSignInTests {
 
     @Test("a replayed answer, a forged one and a second answer are refused; only the first counts")
     func replayAndForgery() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let started = try await setup.start()
             let path = "/v1/devices/\(setup.account.deviceId)/challenges/\(started.transactionId)"
             let body = try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: started.number))
@@ -195,7 +143,7 @@ struct PushSignInTests {
 
     @Test("push fatigue: at most 3 pending, at most 10 in 10 minutes without an approval")
     func fatigue() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             for _ in 0..<3 { _ = try await setup.start() }
             let fourth = await #expect(throws: ClientError.self) { try await setup.start() }
             #expect(fourth?.code == "too_many_pending")
@@ -219,7 +167,7 @@ struct PushSignInTests {
 
     @Test("a push phone gets a push naming only the transaction and activation, in the same transaction")
     func pushQueued() async throws {
-        try await withSetup(platform: .apns) { setup in
+        try await SignInSetup.run(platform: .apns) { setup in
             let started = try await setup.start()
             let payload = try await setup.server.pool.read { db in
                 try String.fetchOne(
@@ -240,7 +188,7 @@ struct PushSignInTests {
 
     @Test("the auth API takes only client keys, and a client sees only its own transactions")
     func clientKeys() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             let started = try await setup.start()
             let asAdmin = await #expect(throws: ClientError.self) {
                 try await setup.admin.request(
@@ -268,7 +216,7 @@ struct PushSignInTests {
 
     @Test("bad requests are refused with the reason, and an unknown user is logged as refused")
     func badRequests() async throws {
-        try await withSetup { setup in
+        try await SignInSetup.run { setup in
             for (request, code) in [
                 (AuthRequest(user: "alice", timeoutSeconds: 601), "invalid_request"),
                 (AuthRequest(user: "alice", context: AuthContext(clientIP: "not an ip")), "invalid_request"),

@@ -6,7 +6,9 @@ import Testing
 
 @Suite("SQLite file and migrations")
 struct MigrationTests {
-    static let allMigrations = ["v1-registry", "v2-push-outbox", "v3-provider-push-credentials", "v4-push-sign-in"]
+    static let allMigrations = [
+        "v1-registry", "v2-push-outbox", "v3-provider-push-credentials", "v4-push-sign-in", "v5-code-verification",
+    ]
 
     @Test("a fresh file gets every migration, WAL and foreign keys")
     func freshFile() throws {

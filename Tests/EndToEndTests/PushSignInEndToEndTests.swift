@@ -159,4 +159,25 @@ struct PushSignInEndToEndTests {
         #expect(page.entries.filter { $0.outcome == "refused" && $0.reason?.contains("blocked") == true }.count == 1)
         #expect(try await server.terminate() == 0)
     }
+
+    @Test("the app's offline code signs in once through countersign auth --method totp")
+    func offlineCode() async throws {
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+        let apiKey = try #require(
+            try workspace.admin(server, ["client", "create", "vpn"]).output.split(separator: "\n").last?
+                .trimmingCharacters(in: .whitespaces))
+        _ = try workspace.pairPhone(server, user: "eve", platform: "poll-only")
+        let shown = try workspace.phone(["code", "--phone", "eve"])
+        let code = try #require(shown.output.split(separator: " ").first.map(String.init))
+
+        let arguments = ["auth", "eve", "--method", "totp", "--code", code]
+        let first = try workspace.admin(server, arguments, environment: ["COUNTERSIGN_API_KEY": apiKey])
+        #expect(first.status == 0, "\(first.output)\(first.errors)")
+        #expect(first.output.contains("Result:      approved"))
+        let replayed = try workspace.admin(server, arguments, environment: ["COUNTERSIGN_API_KEY": apiKey])
+        #expect(replayed.status == 1)
+        #expect(replayed.output.contains("already used"), "\(replayed.output)")
+        #expect(try await server.terminate() == 0)
+    }
 }

@@ -117,11 +117,14 @@ public struct UserView: Codable, Sendable, Equatable {
     public var status: UserStatus
     public var createdAt: Date
     public var activeDevices: Int
+    /// Set while too many wrong codes keep the user's code methods locked.
+    public var lockedUntil: Date?
 
     public init(
         name: String, firstName: String?, lastName: String?, email: String?, phone: String?, country: String?,
-        status: UserStatus, createdAt: Date, activeDevices: Int
+        status: UserStatus, createdAt: Date, activeDevices: Int, lockedUntil: Date? = nil
     ) {
+        self.lockedUntil = lockedUntil
         self.name = name
         self.firstName = firstName
         self.lastName = lastName

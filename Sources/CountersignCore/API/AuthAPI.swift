@@ -5,7 +5,12 @@ import Foundation
 /// How a user is asked for the second factor. `auto` means the user's default method.
 public enum AuthMethod: String, Codable, Sendable, CaseIterable {
     case push
+    /// A one-time code from the user's authenticator app (its offline code).
+    case totp
     case auto
+
+    /// Methods that take a code in the request and answer at once.
+    public var takesCode: Bool { self == .totp }
 }
 
 /// What the application knows about the sign-in, shown to the user on the phone.
@@ -33,11 +38,14 @@ public struct AuthRequest: Codable, Sendable {
     public var timeoutSeconds: Int?
     /// The blocking form: answer only once the outcome is known (or the deadline passes).
     public var wait: Bool?
+    /// The one-time code, for code methods.
+    public var code: String?
 
     public init(
         user: String, method: AuthMethod? = nil, context: AuthContext? = nil, timeoutSeconds: Int? = nil,
-        wait: Bool? = nil
+        wait: Bool? = nil, code: String? = nil
     ) {
+        self.code = code
         self.user = user
         self.method = method
         self.context = context

@@ -81,6 +81,7 @@ extension APIError {
         case .pushBlocked: return APIError(.forbidden, code: "push_blocked", message)
         case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
         case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)
+        case .locked: return APIError(.forbidden, code: "user_locked", message)
         }
     }
 

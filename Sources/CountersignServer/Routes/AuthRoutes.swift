@@ -10,6 +10,15 @@ struct AuthRoutes {
         group.post("auth") { request, context in
             let client = try context.requireClient()
             let body = try await request.decodeJSON(AuthRequest.self, context: context)
+            if body.method?.takesCode == true {
+                let verified = try await CodeSignIn(environment: environment).verify(body, client: client)
+                context.logger.info(
+                    "code sign-in",
+                    metadata: [
+                        "user": "\(verified.user)", "client": "\(client)", "state": "\(verified.state.rawValue)",
+                    ])
+                return try JSONResponse.make(verified)
+            }
             let signIn = PushSignIn(environment: environment)
             let started = try await signIn.start(body, client: client)
             context.logger.info(

@@ -30,6 +30,13 @@ struct UserRoutes {
             return try JSONResponse.make(try await environment.store.setUserStatus(name, to: .enabled))
         }
 
+        group.post("users/:name/unlock") { _, context in
+            let name = try context.parameters.require("name")
+            let user = try await environment.store.unlockUser(name)
+            context.logger.notice("user unlocked", metadata: ["user": "\(name)"])
+            return try JSONResponse.make(user)
+        }
+
         group.delete("users/:name") { _, context in
             try await environment.store.deleteUser(try context.parameters.require("name"))
             return Response(status: .noContent)

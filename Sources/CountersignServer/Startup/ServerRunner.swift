@@ -23,6 +23,7 @@ public struct ServerRunner: Sendable {
         public var gatewayControlPort: Int = 8444
         public var challengeTimeout: TimeInterval = ServerSettings.defaultChallengeTimeout
         public var pushLimits = PushLimits()
+        public var lockout = LockoutPolicy()
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -68,7 +69,7 @@ public struct ServerRunner: Sendable {
             settings: ServerSettings(
                 serverName: options.serverName, publicURL: publicURL,
                 activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
-                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits))
+                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits, lockout: options.lockout))
 
         if let token = try await environment.adminTokens.bootstrap(
             writingTo: directory.adminTokenPath, now: environment.clock.now())

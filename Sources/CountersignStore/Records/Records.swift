@@ -61,6 +61,9 @@ struct UserRecord: SnakeCaseRecord {
     var status: String
     var createdAt: Date
     var pushBlockedUntil: Date?
+    var failedAttempts: Int = 0
+    var lockedUntil: Date?
+    var lockouts: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -73,6 +76,9 @@ struct UserRecord: SnakeCaseRecord {
         case status
         case createdAt = "created_at"
         case pushBlockedUntil = "push_blocked_until"
+        case failedAttempts = "failed_attempts"
+        case lockedUntil = "locked_until"
+        case lockouts
     }
 }
 
@@ -95,6 +101,7 @@ struct DeviceRecord: SnakeCaseRecord {
     var createdAt: Date
     var lastSeenAt: Date?
     var lastRequestMs: Int64
+    var oathLastStep: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -114,6 +121,7 @@ struct DeviceRecord: SnakeCaseRecord {
         case createdAt = "created_at"
         case lastSeenAt = "last_seen_at"
         case lastRequestMs = "last_request_ms"
+        case oathLastStep = "oath_last_step"
     }
 }
 

@@ -181,6 +181,18 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX auth_log_by_user ON auth_log(user_name COLLATE NOCASE, id)")
         }
+        migrator.registerMigration("v5-code-verification") { db in
+            // The last TOTP step accepted from each app: an older or equal one is a replay.
+            try db.alter(table: "device") { table in
+                table.add(column: "oath_last_step", .integer)
+            }
+            // Wrong codes in a row, and the lock they lead to.
+            try db.alter(table: "user") { table in
+                table.add(column: "failed_attempts", .integer).notNull().defaults(to: 0)
+                table.add(column: "locked_until", .datetime)
+                table.add(column: "lockouts", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

@@ -371,7 +371,7 @@ extension SQLiteRegistryStore {
         UserView(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,
-            createdAt: record.createdAt, activeDevices: activeDevices)
+            createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil)
     }
 
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {

@@ -16,7 +16,9 @@ struct AuthCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ClientConnectionOptions
     @Argument(help: "The user signing in.") var user: String
-    @Option(help: "push, or auto (the user's default method).") var method: AuthMethod = .auto
+    @Option(help: "push, totp (the code from the user's authenticator app), or auto (the user's default).")
+    var method: AuthMethod = .auto
+    @Option(help: "With a code method: the code (asked for when absent).") var code: String?
     @Option(help: "The application name shown on the phone.") var application: String = "countersign auth"
     @Option(help: "The address the sign-in comes from, shown on the phone.") var clientIP: String?
     @Option(help: "Seconds the user has to answer (default: the server's).") var timeout: Int?
@@ -24,6 +26,19 @@ struct AuthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try connection.makeClient(timeout: 90)
+        if method.takesCode {
+            guard let code = code ?? Self.ask("Code from \(user)'s authenticator app: ") else {
+                throw ValidationError("a code is needed: pass --code")
+            }
+            let result = try await client.request(
+                "POST", "/v1/auth",
+                body: AuthRequest(
+                    user: user, method: method, context: AuthContext(application: application, clientIP: clientIP),
+                    code: code),
+                as: AuthTransaction.self)
+            try finish(result)
+            return
+        }
         var transaction = try await client.request(
             "POST", "/v1/auth",
             body: AuthRequest(
@@ -38,8 +53,18 @@ struct AuthCommand: AsyncParsableCommand {
             transaction = try await client.request(
                 "GET", "/v1/auth/\(transaction.transactionId)?wait=60", as: AuthTransaction.self)
         }
+        try finish(transaction)
+    }
+
+    func finish(_ transaction: AuthTransaction) throws {
         print("Result:      \(transaction.state.rawValue)\(transaction.reason.map { " (\($0))" } ?? "")")
         if transaction.state != .approved { Glibc.exit(1) }
+    }
+
+    static func ask(_ prompt: String) -> String? {
+        print(prompt, terminator: "")
+        fflush(nil)
+        return readLine()?.trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -38,6 +38,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Push fatigue: the window for --max-pushes-without-success, in minutes.")
     var pushWindowMinutes: Int = Int(PushLimits().window / 60)
 
+    @Option(
+        help: "Wrong one-time codes in a row before a user's code methods lock (1-100); the lock doubles each time.")
+    var lockoutAfter: Int = LockoutPolicy().maxFailures
+
     @Option(help: "How long a fraud report blocks push for the user, in minutes.")
     var fraudBlockMinutes: Int = Int(PushLimits().fraudBlock / 60)
 
@@ -65,6 +69,9 @@ struct ServerCommand: AsyncParsableCommand {
                 "--auth-timeout must be between 5 and \(Int(ServerSettings.maxChallengeTimeout)) seconds")
         }
         _ = try pushLimits()
+        guard (1...LockoutPolicy.highestMaxFailures).contains(lockoutAfter) else {
+            throw ValidationError("--lockout-after must be between 1 and \(LockoutPolicy.highestMaxFailures)")
+        }
     }
 
     func pushLimits() throws -> PushLimits {
@@ -97,6 +104,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.gatewayControlPort = gatewayControlPort
         options.challengeTimeout = TimeInterval(authTimeout)
         options.pushLimits = try pushLimits()
+        options.lockout = LockoutPolicy(maxFailures: lockoutAfter)
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)
         try await ServerRunner(options: options).run()

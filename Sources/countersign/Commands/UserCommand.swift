@@ -5,7 +5,7 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage users and pair their phones.",
-        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Delete.self, Pair.self])
+        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Unlock.self, Delete.self, Pair.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user.")
@@ -64,6 +64,7 @@ struct UserCommand: AsyncParsableCommand {
                 Country:     \(user.country.orDash)
                 Status:      \(user.status.rawValue)
                 Devices:     \(user.activeDevices) active
+                Code lock:   \(user.lockedUntil.map { "locked until \($0.shortText)" } ?? "none")
                 Created:     \(user.createdAt.shortText)
                 """
             }
@@ -79,6 +80,19 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await connection.makeClient().request(
                 "POST", "/v1/users/\(name.pathSegment)/disable", as: UserView.self)
             print("User '\(user.name)' is \(user.status.rawValue)")
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a user's wrong-code count and lift the lock on their code methods.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+
+        func run() async throws {
+            let user = try await connection.makeClient().request(
+                "POST", "/v1/users/\(name.pathSegment)/unlock", as: UserView.self)
+            print("User '\(user.name)' is unlocked")
         }
     }
 
