@@ -153,7 +153,7 @@ let package = Package(
         .executableTarget(
             name: "signin-benchmark",
             dependencies: [
-                "BenchmarkSupport", "CountersignServer", "CountersignStore", "CountersignCore",
+                "BenchmarkSupport", "CountersignServer", "CountersignStore", "CountersignCore", "CountersignPhoneKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -76,7 +76,7 @@ struct PushBenchmark {
                 try await group.waitForAll()
             }
             let rawElapsed = ContinuousClock.now - rawStart
-            let rawSeconds = Double(rawElapsed.components.seconds) + Double(rawElapsed.components.attoseconds) / 1e18
+            let rawSeconds = rawElapsed.seconds
             print("raw sender: \(Int(Double(pushes.count) / rawSeconds)) notifications/s without the outbox")
             for transport in built.transports { try await transport.shutdown() }
             return
@@ -94,7 +94,7 @@ struct PushBenchmark {
             return elapsed
         }
         for transport in built.transports { try await transport.shutdown() }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let latencies = sender.sortedMilliseconds()
         let rate = Double(messages) / seconds
         let counts = try await store.pushOutboxCounts()
@@ -162,8 +162,7 @@ final class TimedSender: PushSender {
         let started = ContinuousClock.now
         defer {
             let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            samples.withLock { $0.append(milliseconds) }
+            samples.withLock { $0.append(elapsed.milliseconds) }
         }
         return try await inner.send(push)
     }

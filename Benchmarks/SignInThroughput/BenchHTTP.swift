@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import CountersignCore
+import CountersignPhoneKit
 import Crypto
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// JSON over AsyncHTTPClient with a connection pool big enough for the benchmark's concurrency.
 struct BenchHTTP: Sendable {
@@ -42,10 +42,7 @@ struct BenchHTTP: Sendable {
     static func signedHeaders(method: String, path: String, body: Data, key: P256.Signing.PrivateKey) throws
         -> [(String, String)]
     {
-        let timestamp = lastTimestamp.withLock { last in
-            last = max(Int64(Date().timeIntervalSince1970 * 1000), last + 1)
-            return last
-        }
+        let timestamp = timestamps.next(Int64(Date().timeIntervalSince1970 * 1000))
         let signature = try DeviceRequestSignature.sign(
             method: method, path: path, timestampMillis: timestamp, body: body, with: key)
         return [
@@ -54,7 +51,7 @@ struct BenchHTTP: Sendable {
         ]
     }
 
-    private static let lastTimestamp = Mutex<Int64>(0)
+    private static let timestamps = TimestampSequence()
 }
 
 struct BenchFailure: Error, CustomStringConvertible {

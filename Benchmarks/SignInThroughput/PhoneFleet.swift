@@ -1,4 +1,5 @@
 import CountersignCore
+import CountersignPhoneKit
 import Crypto
 import Foundation
 
@@ -80,7 +81,7 @@ struct PhoneFleet: Sendable {
                 for delivery in deliveries {
                     after = max(after, delivery.sequence)
                     guard let token = delivery.token, let phone = phones[token],
-                        let push = ChallengePushData(payload: delivery.payload)
+                        let push = ChallengePushData(notificationPayload: delivery.payload)
                     else { continue }
                     group.addTask { try await answer(push, phone: phone, receivedAt: delivery.receivedAt) }
                 }
@@ -121,14 +122,5 @@ struct PhoneFleet: Sendable {
             $0.answerRequest = answerTime
             $0.answeredAt = answeredAt
         }
-    }
-}
-
-extension ChallengePushData {
-    /// The app data in an APNs payload: an object under "countersign".
-    init?(payload: String) {
-        struct Envelope: Decodable { var countersign: ChallengePushData }
-        guard let envelope = try? JSONDecoder().decode(Envelope.self, from: Data(payload.utf8)) else { return nil }
-        self = envelope.countersign
     }
 }

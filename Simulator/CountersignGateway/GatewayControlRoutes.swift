@@ -29,12 +29,8 @@ struct GatewayControlRoutes: Sendable {
             let token = try context.parameters.require("token")
             guard await state.device(token) != nil else { throw HTTPError(.notFound, message: "unknown device token") }
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
-            let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
-            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-            var deliveries = await state.inbox(token, after: after)
-            while deliveries.isEmpty, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-                deliveries = await state.inbox(token, after: after)
+            let deliveries = try await Self.waitForDeliveries(request, every: .milliseconds(20)) {
+                await state.inbox(token, after: after)
             }
             return try GatewayServer.json(deliveries, status: 200)
         }
@@ -42,13 +38,9 @@ struct GatewayControlRoutes: Sendable {
         // Every phone's deliveries in one feed, for benchmarks that simulate a fleet in one process.
         group.get("deliveries") { request, _ in
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
-            let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
             let limit = min(10_000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 1000))
-            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-            var deliveries = await state.deliveries(after: after, limit: limit)
-            while deliveries.isEmpty, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(2))
-                deliveries = await state.deliveries(after: after, limit: limit)
+            let deliveries = try await Self.waitForDeliveries(request, every: .milliseconds(2)) {
+                await state.deliveries(after: after, limit: limit)
             }
             return try GatewayServer.json(deliveries, status: 200)
         }
@@ -67,5 +59,21 @@ struct GatewayControlRoutes: Sendable {
                 for: fault.token)
             return Response(status: .noContent)
         }
+    }
+
+    /// Reads deliveries, re-reading every `interval` while none have come, for up to the request's
+    /// `wait` seconds (at most 60).
+    static func waitForDeliveries(
+        _ request: Request, every interval: Duration,
+        read: () async -> [PushGatewayAPI.Delivery]
+    ) async throws -> [PushGatewayAPI.Delivery] {
+        let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
+        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+        var deliveries = await read()
+        while deliveries.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: interval)
+            deliveries = await read()
+        }
+        return deliveries
     }
 }

@@ -76,10 +76,12 @@ public struct PhoneClient: Sendable {
 
 /// The server takes only requests newer than the last one from a device, so two requests from one
 /// client in the same millisecond must not share a timestamp.
-final class TimestampSequence: Sendable {
+public final class TimestampSequence: Sendable {
     private let last = Mutex<Int64>(0)
 
-    func next(_ now: Int64) -> Int64 {
+    public init() {}
+
+    public func next(_ now: Int64) -> Int64 {
         last.withLock { last in
             last = max(now, last + 1)
             return last

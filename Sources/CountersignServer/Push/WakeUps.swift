@@ -30,8 +30,6 @@ public actor WakeUps {
         }
     }
 
-    var waitingCount: Int { waiters.values.reduce(0) { $0 + $1.count } }
-
     private func suspend(until id: String) async {
         let token = nextToken
         nextToken += 1

@@ -22,16 +22,18 @@ extension SQLiteRegistryStore {
 
     /// Appends a row inside the caller's transaction, copying the user's details as they are now.
     static func appendLog(_ db: Database, _ line: AuthLogLine, origin: AuthLogOrigin, now: Date) throws {
-        let provider = try currentActivation(db).flatMap {
-            try Self.cachedRecord(ProviderRecord.self, id: $0.providerId, db)
-        }
+        let provider = try String.fetchOne(
+            db.cachedStatement(
+                sql:
+                    "SELECT provider.name FROM activation JOIN provider ON provider.id = activation.provider_id WHERE activation.is_current"
+            ))
         let record = AuthLogRecord(
             id: nil, time: now, userName: line.user?.name ?? line.userName, firstName: line.user?.firstName,
             lastName: line.user?.lastName, email: line.user?.email, phone: line.user?.phone,
             deviceToken: line.deviceToken, mode: line.mode, result: line.result.rawValue, outcome: line.outcome,
             reason: line.reason, serverName: origin.serverName, serverIp: origin.serverIP, clientIp: line.clientIP,
             application: line.application, transactionId: line.transactionId, relyingParty: line.relyingParty,
-            provider: provider?.name)
+            provider: provider)
         try record.insert(db)
     }
 

@@ -4,7 +4,8 @@ import GRDB
 
 // One-time codes from the authenticator app, with replay protection and lockout.
 extension SQLiteRegistryStore {
-    static let window = 1
+    /// Steps either side of now that an app's code may come from (clock drift, slow typing).
+    static let appCodeWindow = 1
 
     public func verifyAppCode(
         user name: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
@@ -52,7 +53,8 @@ extension SQLiteRegistryStore {
                 let totp = TOTP(hotp: try HOTP(secret: Array(secret)))
                 guard
                     let step = totp.matchingStep(
-                        for: code, at: now, window: Self.window, lastUsedStep: device.oathLastStep.map(UInt64.init))
+                        for: code, at: now, window: Self.appCodeWindow,
+                        lastUsedStep: device.oathLastStep.map(UInt64.init))
                 else { continue }
                 device.oathLastStep = Int64(step)
                 try device.update(db)

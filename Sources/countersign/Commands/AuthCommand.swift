@@ -26,25 +26,21 @@ struct AuthCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try connection.makeClient(timeout: 90)
+        var request = AuthRequest(
+            user: user, method: method, context: AuthContext(application: application, clientIP: clientIP),
+            timeoutSeconds: timeout)
         if method.takesCode {
             guard let code = code ?? Self.ask("Code from \(user)'s authenticator app: ") else {
                 throw ValidationError("a code is needed: pass --code")
             }
-            let result = try await client.request(
-                "POST", "/v1/auth",
-                body: AuthRequest(
-                    user: user, method: method, context: AuthContext(application: application, clientIP: clientIP),
-                    code: code),
-                as: AuthTransaction.self)
-            try finish(result)
+            request.code = code
+        }
+        var transaction = try await client.request("POST", "/v1/auth", body: request, as: AuthTransaction.self)
+        // A code is decided at once; a push waits for the phone.
+        if method.takesCode {
+            try finish(transaction)
             return
         }
-        var transaction = try await client.request(
-            "POST", "/v1/auth",
-            body: AuthRequest(
-                user: user, method: method, context: AuthContext(application: application, clientIP: clientIP),
-                timeoutSeconds: timeout),
-            as: AuthTransaction.self)
         print("Transaction: \(transaction.transactionId)")
         print("Number:      \(transaction.number.map(String.init) ?? "-")")
         guard !noWait else { return }
