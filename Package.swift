@@ -34,7 +34,10 @@ let package = Package(
         // Domain types and rules, no I/O.
         .target(
             name: "CountersignCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSwift6
         ),
         // Storage protocol and its SQLite implementation.

@@ -1,0 +1,100 @@
+/// Reads the token CSV format that hardware-token vendors ship:
+/// `serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]]`.
+///
+/// A first row whose first field is "serial" is a header. Lines starting with `#` are comments.
+/// One bad row refuses the whole file, with an error naming the row.
+public enum TokenCSV {
+    public static func parse(_ text: String) throws(TokenImportError) -> [TokenSeed] {
+        guard text.utf8.count <= TokenImportLimits.maximumFileBytes else {
+            throw TokenImportError("file", "larger than \(TokenImportLimits.maximumFileBytes / 1_048_576) MiB")
+        }
+        let records: [CSVRecords.Record]
+        do {
+            records = try CSVRecords.parse(text)
+        } catch {
+            throw TokenImportError("row \(error.line)", error.problem)
+        }
+        var seeds: [TokenSeed] = []
+        var serials: [String: Int] = [:]
+        for (index, record) in records.enumerated() {
+            let first = record.fields[0].trimmed
+            if first.hasPrefix("#") { continue }
+            if index == 0, first.lowercased().hasPrefix("serial") { continue }
+            let location = "row \(record.line)"
+            guard seeds.count < TokenImportLimits.maximumTokens else {
+                throw TokenImportError(location, "more than \(TokenImportLimits.maximumTokens) tokens in one file")
+            }
+            let seed = try seed(from: record.fields.map(\.trimmed), location: location)
+            if let earlier = serials[seed.serial.lowercased()] {
+                throw TokenImportError(location, "serial '\(seed.serial)' already appears on row \(earlier)")
+            }
+            serials[seed.serial.lowercased()] = record.line
+            seeds.append(seed)
+        }
+        guard !seeds.isEmpty else { throw TokenImportError("file", "no tokens found") }
+        return seeds
+    }
+
+    static func seed(from fields: [String], location: String) throws(TokenImportError) -> TokenSeed {
+        guard (3...7).contains(fields.count) else {
+            throw TokenImportError(
+                location,
+                "\(fields.count) fields; expected serial, secret, interval and optionally algorithm, digits, type, counter"
+            )
+        }
+        func optional(_ index: Int) -> String? {
+            index < fields.count && !fields[index].isEmpty ? fields[index] : nil
+        }
+        let secret: [UInt8]
+        do {
+            secret = try Base32.decode(String(fields[1].filter { $0 != " " }))
+        } catch {
+            throw TokenImportError(location, "the secret is not valid Base32 (\(error))")
+        }
+        var seed = TokenSeed(serial: fields[0], secret: secret)
+        if let type = optional(5) {
+            guard let kind = TokenSeed.Kind(rawValue: type.lowercased()) else {
+                throw TokenImportError(location, "unknown token type '\(type.prefix(20))' (totp or hotp)")
+            }
+            seed.kind = kind
+        }
+        if seed.kind == .totp || !fields[2].isEmpty {
+            guard let period = Int(fields[2]) else {
+                throw TokenImportError(location, "the time interval '\(fields[2].prefix(20))' is not a number")
+            }
+            seed.period = seed.kind == .hotp && period == 0 ? 30 : period
+        }
+        if let name = optional(3) {
+            guard let algorithm = OATHAlgorithm(name: name) else {
+                throw TokenImportError(location, "unsupported algorithm '\(name.prefix(20))' (SHA1, SHA256 or SHA512)")
+            }
+            seed.algorithm = algorithm
+        }
+        if let digits = optional(4) {
+            guard let value = Int(digits) else {
+                throw TokenImportError(location, "digits '\(digits.prefix(20))' is not a number")
+            }
+            seed.digits = value
+        }
+        if let counter = optional(6) {
+            guard let value = UInt64(counter) else {
+                throw TokenImportError(location, "the counter '\(counter.prefix(20))' is not a whole number")
+            }
+            seed.counter = value
+        }
+        do {
+            return try seed.validated()
+        } catch {
+            throw TokenImportError(location, error.description)
+        }
+    }
+}
+
+extension String {
+    var trimmed: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,128 @@
+import CountersignCore
+import Foundation
+import Testing
+
+@Suite struct PSKCImportTests {
+    let rfcSecret = Array("12345678901234567890".utf8)
+
+    @Test func plainValuesDecode() throws {
+        let seeds = try PSKC.parse(Data(PSKCFixtures.plainFigure3.utf8))
+        #expect(seeds == [TokenSeed(serial: "987654321", secret: rfcSecret, kind: .hotp, digits: 8, counter: 0)])
+    }
+
+    @Test func preSharedKeyDecryptsAndTheMACMatches() throws {
+        let key = try #require(Hex.decode("12345678901234567890123456789012"))
+        let seeds = try PSKC.parse(
+            Data(PSKCFixtures.preSharedKeyFigure6.utf8), decryption: PSKCDecryption(preSharedKey: key))
+        #expect(seeds.map(\.secret) == [rfcSecret])
+        #expect(seeds.first?.digits == 8)
+    }
+
+    @Test func passwordKeyDecrypts() throws {
+        let seeds = try PSKC.parse(
+            Data(PSKCFixtures.passwordFigure7.utf8), decryption: PSKCDecryption(password: "qwerty"))
+        #expect(seeds.map(\.secret) == [rfcSecret])
+        #expect(seeds.first?.serial == "987654321")
+    }
+
+    @Test func aWrongPasswordIsRefused() {
+        #expect(throws: TokenImportError.self) {
+            try PSKC.parse(Data(PSKCFixtures.passwordFigure7.utf8), decryption: PSKCDecryption(password: "qwertz"))
+        }
+    }
+
+    @Test func aMissingKeyIsNamed() {
+        let error = #expect(throws: TokenImportError.self) {
+            try PSKC.parse(Data(PSKCFixtures.preSharedKeyFigure6.utf8))
+        }
+        #expect(error?.location == "EncryptionKey")
+        #expect(error?.problem.contains("--key") == true)
+    }
+
+    @Test func aTamperedMACIsRefused() throws {
+        let tampered = PSKCFixtures.preSharedKeyFigure6.replacingOccurrences(
+            of: "Su+NvtQfmvfJzF6bmQiJqoLRExc=", with: "Tu+NvtQfmvfJzF6bmQiJqoLRExc=")
+        let key = try #require(Hex.decode("12345678901234567890123456789012"))
+        let error = #expect(throws: TokenImportError.self) {
+            try PSKC.parse(Data(tampered.utf8), decryption: PSKCDecryption(preSharedKey: key))
+        }
+        #expect(error?.problem.contains("ValueMAC does not match") == true)
+        #expect(error?.location.contains("987654321") == true)
+    }
+
+    @Test func externalEntitiesAreRefused() {
+        let hostile = """
+            <?xml version="1.0"?>
+            <!DOCTYPE KeyContainer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+            <KeyPackage><Key Id="&xxe;" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp"/></KeyPackage>
+            </KeyContainer>
+            """
+        let error = #expect(throws: TokenImportError.self) { try PSKC.parse(Data(hostile.utf8)) }
+        #expect(error?.problem.contains("DTD") == true)
+    }
+
+    @Test func malformedXMLIsRefused() {
+        let broken = #"<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"><KeyPackage>"#
+        #expect(throws: TokenImportError.self) { try PSKC.parse(Data(broken.utf8)) }
+    }
+
+    @Test func anUnsupportedAlgorithmNamesItsPackage() {
+        let pin = PSKCFixtures.plainFigure3.replacingOccurrences(of: "pskc:hotp", with: "pskc:pin")
+        let error = #expect(throws: TokenImportError.self) { try PSKC.parse(Data(pin.utf8)) }
+        #expect(error?.location == "KeyPackage 1 (serial 987654321)")
+    }
+
+    @Test func aDuplicateSerialIsRefused() {
+        let package = PSKCFixtures.plainFigure3.components(separatedBy: "<KeyPackage>")[1]
+            .components(separatedBy: "</KeyPackage>")[0]
+        let doubled = PSKCFixtures.plainFigure3.replacingOccurrences(
+            of: "</KeyPackage>", with: "</KeyPackage><KeyPackage>\(package)</KeyPackage>")
+        let error = #expect(throws: TokenImportError.self) { try PSKC.parse(Data(doubled.utf8)) }
+        #expect(error?.location == "KeyPackage 2")
+    }
+}
+
+@Suite struct TokenCSVTests {
+    @Test func rowsWithAndWithoutOptionalFields() throws {
+        let csv = """
+            serial,secret,interval,algorithm,digits,type,counter
+            TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30
+            TOK-2,"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",60,SHA256,8\r
+            TOK-3,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,,SHA1,6,hotp,17
+            """
+        let seeds = try TokenCSV.parse(csv)
+        let secret = Array("12345678901234567890".utf8)
+        #expect(
+            seeds == [
+                TokenSeed(serial: "TOK-1", secret: secret),
+                TokenSeed(serial: "TOK-2", secret: secret, algorithm: .sha256, digits: 8, period: 60),
+                TokenSeed(serial: "TOK-3", secret: secret, kind: .hotp, counter: 17),
+            ])
+    }
+
+    @Test func oneBadRowRefusesTheFileAndNamesTheRow() {
+        let csv = """
+            TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30
+            TOK-2,not-base32!,30
+            TOK-3,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30
+            """
+        let error = #expect(throws: TokenImportError.self) { try TokenCSV.parse(csv) }
+        #expect(error?.location == "row 2")
+        #expect(error?.problem.contains("Base32") == true)
+    }
+
+    @Test(arguments: [
+        ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,45", "45 s"),
+        ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,MD5", "MD5"),
+        ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,SHA1,7", "7 digits"),
+        ("TOK 1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30", "serial"),
+        ("TOK-1,GEZDGNBV,30", "at least 10"),
+        ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30\nTOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30", "already appears"),
+        ("TOK-1,\"GEZD\"x,30", "after the closing quote"),
+    ])
+    func badRowsAreExplained(csv: String, expected: String) {
+        let error = #expect(throws: TokenImportError.self) { try TokenCSV.parse(csv) }
+        #expect(error?.problem.contains(expected) == true, "\(String(describing: error))")
+    }
+}
