@@ -23,6 +23,7 @@ public enum CountersignRouter {
         PushRoutes(environment: environment).register(on: admin)
         ClientRoutes(environment: environment).register(on: admin)
         AuthLogRoutes(environment: environment).register(on: admin)
+        TokenRoutes(environment: environment).register(on: admin)
         return router
     }
 }

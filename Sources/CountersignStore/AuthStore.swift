@@ -43,6 +43,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     case tooManyWithoutSuccess(limit: Int, window: TimeInterval)
     /// Too many wrong codes: code methods are locked until then.
     case locked(until: Date)
+    /// Neither an authenticator app under the current activation nor a hardware token.
+    case noCodeGenerator(String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
             "the user already has \(limit) push requests waiting for an answer; wait for them to be answered or to time out"
         case .tooManyWithoutSuccess(let limit, let window):
             "the user was sent \(limit) push requests in the last \(Int(window / 60)) minutes without approving one; try again later"
+        case .noCodeGenerator(let name):
+            "user '\(name)' has no authenticator app paired under the current activation and no hardware token"
         case .locked(let until):
             "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601)); an administrator can unlock them with 'countersign user unlock'"
         }
@@ -127,11 +131,12 @@ public protocol AuthStore: Sendable {
     func nextChallengeDeadline() async throws -> Date?
 
     // One-time codes
-    /// Checks an authenticator app's code for the user against every app paired under the current
-    /// activation, accepting each code once, and counts wrong codes towards a lockout. A wrong code
-    /// gives a denied transaction; a refusal (unknown user, locked, no app) is thrown as `AuthRefusal`.
-    /// Either way the auth-log row is written in the same transaction.
-    func verifyAppCode(
+    /// Checks a TOTP/HOTP code for the user against every authenticator app paired under the current
+    /// activation and every hardware token assigned to the user, accepting each code once, and counts
+    /// wrong codes towards a lockout. A wrong code gives a denied transaction; a refusal (unknown user,
+    /// locked, nothing that makes codes) is thrown as `AuthRefusal`. Either way the auth-log row is
+    /// written in the same transaction.
+    func verifyOneTimeCode(
         user: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
         origin: AuthLogOrigin, now: Date
     ) async throws -> AuthTransaction

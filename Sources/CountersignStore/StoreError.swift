@@ -21,6 +21,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case challengeNotFound(String)
     /// The server was re-activated between signing a challenge and storing it.
     case activationChanged
+    case tokenExists(String)
+    case tokenNotFound(String)
+    case tokenAssigned(serial: String, user: String)
 
     public var description: String {
         switch self {
@@ -46,6 +49,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .clientNotFound(let name): "no client is named '\(name)'"
         case .challengeNotFound(let id): "no authentication request has id '\(id)'"
         case .activationChanged: "the server was re-activated while the request was being made; send it again"
+        case .tokenExists(let serial): "a token with serial '\(serial)' is already stored"
+        case .tokenNotFound(let serial): "no token has serial '\(serial)'"
+        case .tokenAssigned(let serial, let user):
+            "token '\(serial)' is assigned to user '\(user)'; unassign it first"
         }
     }
 }

@@ -61,6 +61,7 @@ public enum TokenSeedError: Error, Equatable, CustomStringConvertible {
     case secretTooLong(Int)
     case unsupportedDigits(Int)
     case unsupportedPeriod(Int)
+    case badSecret(String)
 
     public var description: String {
         switch self {
@@ -72,6 +73,7 @@ public enum TokenSeedError: Error, Equatable, CustomStringConvertible {
             "the secret is \(count) bytes; at most \(TokenSeed.maximumSecretBytes) are allowed"
         case .unsupportedDigits(let digits): "codes of \(digits) digits are not supported (6 or 8)"
         case .unsupportedPeriod(let period): "a time step of \(period) s is not supported (30 or 60)"
+        case .badSecret(let serial): "the secret of token '\(serial.prefix(64))' is not valid Base32"
         }
     }
 }

@@ -65,8 +65,8 @@ extension APIError {
         case .activationCodeForOldActivation: return APIError(.gone, code: "activation_code_superseded", message)
         case .deviceNotActivated: return .notActivated
         case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
-        case .clientExists: return APIError(.conflict, code: "conflict", message)
-        case .clientNotFound, .challengeNotFound: return APIError(.notFound, code: "not_found", message)
+        case .clientExists, .tokenExists, .tokenAssigned: return APIError(.conflict, code: "conflict", message)
+        case .clientNotFound, .challengeNotFound, .tokenNotFound: return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
         }
     }
@@ -78,6 +78,7 @@ extension APIError {
         case .userDisabled: return APIError(.forbidden, code: "user_disabled", message)
         case .notActivated: return APIError(.conflict, code: "server_not_activated", message)
         case .noActivatedDevice: return APIError(.conflict, code: "no_activated_device", message)
+        case .noCodeGenerator: return APIError(.conflict, code: "no_code_generator", message)
         case .pushBlocked: return APIError(.forbidden, code: "push_blocked", message)
         case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
         case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)

@@ -3,10 +3,13 @@ import Foundation
 import Hummingbird
 
 extension Request {
-    /// Reads the whole body, refusing one above the context's limit, and decodes it as JSON.
-    func decodeJSON<Body: Decodable>(_ type: Body.Type, context: CountersignRequestContext) async throws -> Body {
+    /// Reads the whole body, refusing one above the context's limit (or a route's own larger
+    /// `limit`), and decodes it as JSON.
+    func decodeJSON<Body: Decodable>(_ type: Body.Type, context: CountersignRequestContext, limit: Int? = nil)
+        async throws -> Body
+    {
         var request = self
-        let bytes = try await request.collectBody(upTo: context.maxUploadSize)
+        let bytes = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
         return try Self.decodeJSON(type, from: Data(bytes.readableBytesView))
     }
 

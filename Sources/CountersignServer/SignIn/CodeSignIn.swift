@@ -15,7 +15,7 @@ struct CodeSignIn: Sendable {
         guard [6, 8].contains(code.utf8.count), code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw APIError.invalid("the code must be 6 or 8 digits")
         }
-        return try await environment.store.verifyAppCode(
+        return try await environment.store.verifyOneTimeCode(
             user: user, code: code, context: context, relyingParty: client, policy: environment.settings.lockout,
             origin: environment.settings.logOrigin, now: environment.clock.now())
     }

@@ -265,3 +265,34 @@ struct AuthLogRecord: SnakeCaseRecord {
         case provider
     }
 }
+
+struct HardwareTokenRecord: SnakeCaseRecord {
+    static let databaseTableName = "hardware_token"
+    var serial: String
+    var kind: String
+    var algorithm: String
+    var digits: Int
+    var period: Int
+    /// HOTP: the next counter value a code may use.
+    var counter: Int64
+    /// TOTP: the last step accepted; an older or equal one is a replay.
+    var lastStep: Int64?
+    var secretSealed: Data
+    var userId: Int64?
+    var importedAt: Date
+    var lastUsedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case serial
+        case kind
+        case algorithm
+        case digits
+        case period
+        case counter
+        case lastStep = "last_step"
+        case secretSealed = "secret_sealed"
+        case userId = "user_id"
+        case importedAt = "imported_at"
+        case lastUsedAt = "last_used_at"
+    }
+}

@@ -193,6 +193,22 @@ enum Migrations {
                 table.add(column: "lockouts", .integer).notNull().defaults(to: 0)
             }
         }
+        migrator.registerMigration("v6-hardware-tokens") { db in
+            // Imported OATH tokens. The secret is sealed with the master key and bound to the serial.
+            try db.create(table: "hardware_token") { table in
+                table.primaryKey("serial", .text).collate(.nocase)
+                table.column("kind", .text).notNull().check(sql: "kind IN ('totp', 'hotp')")
+                table.column("algorithm", .text).notNull()
+                table.column("digits", .integer).notNull()
+                table.column("period", .integer).notNull()
+                table.column("counter", .integer).notNull()
+                table.column("last_step", .integer)
+                table.column("secret_sealed", .blob).notNull()
+                table.column("user_id", .integer).references("user", onDelete: .setNull).indexed()
+                table.column("imported_at", .datetime).notNull()
+                table.column("last_used_at", .datetime)
+            }
+        }
         return migrator
     }
 }

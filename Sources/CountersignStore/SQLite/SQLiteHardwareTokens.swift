@@ -1,0 +1,129 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+// Hardware tokens: bulk import, assignment, and checking their codes.
+extension SQLiteRegistryStore {
+    static func tokenSecretPurpose(_ serial: String) -> String { "hardware-token-secret:\(serial.lowercased())" }
+
+    public func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int {
+        // Seal outside the write transaction: it is the slow part, and needs no database.
+        let records = try seeds.map { seed in
+            HardwareTokenRecord(
+                serial: seed.serial, kind: seed.kind.rawValue, algorithm: seed.algorithm.rawValue, digits: seed.digits,
+                period: seed.period, counter: Int64(clamping: seed.counter), lastStep: nil,
+                secretSealed: try secrets.seal(seed.secret, purpose: Self.tokenSecretPurpose(seed.serial)),
+                userId: nil, importedAt: now, lastUsedAt: nil)
+        }
+        return try await pool.write { db in
+            for record in records {
+                do {
+                    try record.insert(db)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    // The transaction rolls back: nothing from this import is kept.
+                    throw StoreError.tokenExists(record.serial)
+                }
+            }
+            return records.count
+        }
+    }
+
+    public func tokens(user: String?) async throws -> [TokenView] {
+        try await pool.read { db in
+            var sql = """
+                SELECT hardware_token.*, user.name AS user_name FROM hardware_token
+                LEFT JOIN user ON user.id = hardware_token.user_id
+                """
+            var arguments: StatementArguments = []
+            if let user {
+                _ = try Self.userRecord(named: user, db)
+                sql += " WHERE user.name = ?"
+                arguments = [user]
+            }
+            sql += " ORDER BY hardware_token.serial"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                Self.tokenView(try HardwareTokenRecord(row: row), userName: row["user_name"])
+            }
+        }
+    }
+
+    public func assignToken(serial: String, user name: String) async throws -> TokenView {
+        try await pool.write { db in
+            var token = try Self.tokenRecord(serial: serial, db)
+            let user = try Self.userRecord(named: name, db)
+            if let current = token.userId, current != user.id {
+                let holder = try UserRecord.fetchOne(db, key: current)
+                throw StoreError.tokenAssigned(serial: token.serial, user: holder?.name ?? "?")
+            }
+            token.userId = user.id
+            try token.update(db)
+            return Self.tokenView(token, userName: user.name)
+        }
+    }
+
+    public func unassignToken(serial: String) async throws -> TokenView {
+        try await pool.write { db in
+            var token = try Self.tokenRecord(serial: serial, db)
+            token.userId = nil
+            try token.update(db)
+            return Self.tokenView(token, userName: nil)
+        }
+    }
+
+    public func deleteToken(serial: String) async throws {
+        try await pool.write { db in
+            let token = try Self.tokenRecord(serial: serial, db)
+            try token.delete(db)
+        }
+    }
+
+    static func tokenRecord(serial: String, _ db: Database) throws -> HardwareTokenRecord {
+        guard let record = try HardwareTokenRecord.fetchOne(db, key: serial) else {
+            throw StoreError.tokenNotFound(serial)
+        }
+        return record
+    }
+
+    static func tokenView(_ record: HardwareTokenRecord, userName: String?) -> TokenView {
+        TokenView(
+            serial: record.serial, kind: TokenSeed.Kind(rawValue: record.kind) ?? .totp,
+            algorithm: OATHAlgorithm(rawValue: record.algorithm) ?? .sha1, digits: record.digits,
+            period: record.period, user: userName, importedAt: record.importedAt, lastUsedAt: record.lastUsedAt)
+    }
+
+    /// Checks a code against one token and, on a match, moves its counter or last step past it so
+    /// that the same code never works twice. Returns whether it matched.
+    func acceptTokenCode(_ code: String, token: inout HardwareTokenRecord, now: Date) throws -> Bool {
+        let secret = try secrets.open(token.secretSealed, purpose: Self.tokenSecretPurpose(token.serial))
+        let hotp = try HOTP(
+            secret: Array(secret), algorithm: OATHAlgorithm(rawValue: token.algorithm) ?? .sha1, digits: token.digits)
+        switch token.kind {
+        case TokenSeed.Kind.hotp.rawValue:
+            guard let counter = Self.matchingCounter(code, hotp: hotp, from: UInt64(max(0, token.counter))) else {
+                return false
+            }
+            token.counter = Int64(clamping: counter + 1)
+        default:
+            let totp = TOTP(hotp: hotp, period: token.period)
+            guard
+                let step = totp.matchingStep(
+                    for: code, at: now, window: Self.appCodeWindow, lastUsedStep: token.lastStep.map(UInt64.init))
+            else { return false }
+            token.lastStep = Int64(step)
+        }
+        token.lastUsedAt = now
+        return true
+    }
+
+    /// Button presses a counter token may have made without a sign-in (RFC 4226 §7.4's look-ahead).
+    static let hotpLookAhead: UInt64 = 10
+
+    static func matchingCounter(_ code: String, hotp: HOTP, from next: UInt64) -> UInt64? {
+        guard code.utf8.count == hotp.digits else { return nil }
+        for counter in next..<(next + hotpLookAhead)
+        where ConstantTime.equals(Array(hotp.code(counter: counter).utf8), Array(code.utf8)) {
+            return counter
+        }
+        return nil
+    }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import CountersignCore
+import Foundation
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Hardware OATH tokens: import them from the vendor's file and assign them.",
+        subcommands: [Import.self, List.self, Assign.self, Unassign.self, Delete.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import tokens from a CSV or PSKC (RFC 6030) file: all of them, or none.",
+            discussion: """
+                CSV rows are: serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]].
+                An encrypted PSKC file needs --key (pre-shared AES key) or --password (PBKDF2).
+                The file is read and checked here; the decoded tokens go to the server in one request.
+                """)
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case csv
+            case pskc
+        }
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The vendor's token file.") var file: String
+        @Option(help: "csv or pskc (default: from the file's contents).") var format: Format?
+        @Option(help: "A PSKC file's pre-shared AES key, in hex.") var key: String?
+        @Option(help: "A PSKC file's password (for PBKDF2-derived keys).") var password: String?
+
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            guard size <= TokenImportLimits.maximumFileBytes else {
+                throw ValidationError("\(file) is larger than \(TokenImportLimits.maximumFileBytes / 1_048_576) MiB")
+            }
+            let data = try Data(contentsOf: url)
+            let seeds = try parse(data)
+            progress("Read \(seeds.count) tokens from \(file); storing them...")
+            var client = try connection.makeClient()
+            // Storing a few hundred thousand tokens in one transaction takes a while.
+            client.timeout = 600
+            let result = try await client.request(
+                "POST", "/v1/tokens", body: ImportTokensRequest(tokens: seeds.map(ImportedToken.init)),
+                as: ImportTokensResult.self)
+            print("Imported \(result.imported) tokens. Assign them with 'countersign token assign SERIAL USER'.")
+        }
+
+        func parse(_ data: Data) throws -> [TokenSeed] {
+            let detected = format ?? (data.prefix(4096).contains(UInt8(ascii: "<")) ? .pskc : .csv)
+            switch detected {
+            case .csv:
+                guard key == nil, password == nil else {
+                    throw ValidationError("--key and --password are for PSKC files")
+                }
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw ValidationError("\(file) is not UTF-8 text")
+                }
+                return try TokenCSV.parse(text)
+            case .pskc:
+                var decryption = PSKCDecryption(password: password)
+                if let key {
+                    guard let bytes = Hex.decode(key) else {
+                        throw ValidationError("--key must be hex, e.g. 0123...ef")
+                    }
+                    decryption.preSharedKey = bytes
+                }
+                return try PSKC.parse(data, decryption: decryption) { count in
+                    progress("Read \(count) tokens...")
+                }
+            }
+        }
+
+        func progress(_ line: String) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens.")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only the tokens assigned to this user.") var user: String?
+
+        func run() async throws {
+            let query = user.map { "?user=\($0.queryValue)" } ?? ""
+            let tokens = try await connection.makeClient().request("GET", "/v1/tokens\(query)", as: [TokenView].self)
+            try output.print(tokens) { tokens in
+                var table = TextTable("SERIAL", "TYPE", "ALGORITHM", "DIGITS", "STEP", "USER", "LAST USED")
+                for token in tokens {
+                    table.add(
+                        token.serial, token.kind.rawValue, token.algorithm.rawValue, String(token.digits),
+                        token.kind == .totp ? "\(token.period) s" : "-", token.user.orDash,
+                        token.lastUsedAt?.shortText ?? "-")
+                }
+                return table.rendered
+            }
+        }
+    }
+
+    struct Assign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a token to a user.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var serial: String
+        @Argument var user: String
+
+        func run() async throws {
+            let token = try await connection.makeClient().request(
+                "POST", "/v1/tokens/\(serial.pathSegment)/assign", body: AssignTokenRequest(user: user),
+                as: TokenView.self)
+            print("Token '\(token.serial)' is assigned to '\(token.user ?? user)'")
+        }
+    }
+
+    struct Unassign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a token back from its user.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var serial: String
+
+        func run() async throws {
+            let token = try await connection.makeClient().request(
+                "POST", "/v1/tokens/\(serial.pathSegment)/unassign", as: TokenView.self)
+            print("Token '\(token.serial)' is no longer assigned")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a token and its secret.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var serial: String
+
+        func run() async throws {
+            try await connection.makeClient().requestWithoutAnswer("DELETE", "/v1/tokens/\(serial.pathSegment)")
+            print("Deleted token '\(serial)'")
+        }
+    }
+}
