@@ -24,6 +24,7 @@ public enum CountersignRouter {
         ClientRoutes(environment: environment).register(on: admin)
         AuthLogRoutes(environment: environment).register(on: admin)
         TokenRoutes(environment: environment).register(on: admin)
+        AppPasswordRoutes(environment: environment).register(on: admin)
         return router
     }
 }

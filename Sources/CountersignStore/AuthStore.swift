@@ -45,6 +45,9 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     case locked(until: Date)
     /// Neither an authenticator app under the current activation nor a hardware token.
     case noCodeGenerator(String)
+    /// The current provider does not allow app passwords.
+    case appPasswordsForbidden
+    case noAppPassword(String)
 
     public var description: String {
         switch self {
@@ -61,6 +64,9 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
             "the user was sent \(limit) push requests in the last \(Int(window / 60)) minutes without approving one; try again later"
         case .noCodeGenerator(let name):
             "user '\(name)' has no authenticator app paired under the current activation and no hardware token"
+        case .appPasswordsForbidden:
+            "app passwords are not allowed by this server's provider; an administrator can allow them with 'countersign provider set NAME --app-passwords allow'"
+        case .noAppPassword(let name): "user '\(name)' has no app password"
         case .locked(let until):
             "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601)); an administrator can unlock them with 'countersign user unlock'"
         }
@@ -140,6 +146,21 @@ public protocol AuthStore: Sendable {
         user: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
         origin: AuthLogOrigin, now: Date
     ) async throws -> AuthTransaction
+    /// Checks an app password whose PBKDF2 comparison the caller made outside the transaction:
+    /// `matchedId` is the stored password it matched, if any. Refuses where the current provider
+    /// forbids app passwords; a miss counts towards the lock like a wrong code.
+    func verifyAppPassword(
+        user: String, matchedId: String?, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> AuthTransaction
+    /// The stored hashes of the user's app passwords, to compare outside any transaction.
+    func appPasswordHashes(user: String) async throws -> [(id: String, hash: String)]
+    func createAppPassword(user: String, name: String?, passwordHash: String, now: Date) async throws
+        -> AppPasswordView
+    func appPasswords(user: String) async throws -> [AppPasswordView]
+    /// Deletes all of the user's app passwords (a lost phone or laptop); returns how many.
+    func deleteAppPasswords(user: String) async throws -> Int
+
     /// Clears the wrong-code count and any lock.
     func unlockUser(_ name: String) async throws -> UserView
 

@@ -12,6 +12,9 @@ public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore {
     func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView
     func providers() async throws -> [ProviderView]
     func provider(named name: String) async throws -> ProviderView
+    /// Changes a provider's settings (app passwords, SMS number, caller ID) in one transaction.
+    func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void) async throws
+        -> ProviderView
 
     /// Replaces a provider's push credentials (sealed at rest).
     func setPushSettings(_ settings: ProviderPushSettings, provider: String) async throws

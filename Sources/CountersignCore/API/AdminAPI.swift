@@ -20,12 +20,45 @@ public struct CreateProviderRequest: Codable, Sendable {
     }
 }
 
+/// A provider's settings that may change after creation (stored as JSON on the provider).
+public struct ProviderSettings: Codable, Sendable, Equatable {
+    /// Whether users may have app passwords for clients that cannot do a second factor.
+    public var allowAppPasswords: Bool
+    /// The number SMS codes come from outside the US and Canada (E.164).
+    public var smsLongNumber: String?
+    /// The caller ID voice calls show (E.164).
+    public var voiceCallerId: String?
+
+    public init(allowAppPasswords: Bool = false, smsLongNumber: String? = nil, voiceCallerId: String? = nil) {
+        self.allowAppPasswords = allowAppPasswords
+        self.smsLongNumber = smsLongNumber
+        self.voiceCallerId = voiceCallerId
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowAppPasswords = try container.decodeIfPresent(Bool.self, forKey: .allowAppPasswords) ?? false
+        smsLongNumber = try container.decodeIfPresent(String.self, forKey: .smsLongNumber)
+        voiceCallerId = try container.decodeIfPresent(String.self, forKey: .voiceCallerId)
+    }
+}
+
 /// Settings that may change after creation. The billing model may be sent only to be refused clearly.
+/// An absent field leaves the setting as it is; an empty number clears it.
 public struct UpdateProviderRequest: Codable, Sendable {
     public var billing: BillingModel?
+    public var allowAppPasswords: Bool?
+    public var smsLongNumber: String?
+    public var voiceCallerId: String?
 
-    public init(billing: BillingModel?) {
+    public init(
+        billing: BillingModel? = nil, allowAppPasswords: Bool? = nil, smsLongNumber: String? = nil,
+        voiceCallerId: String? = nil
+    ) {
         self.billing = billing
+        self.allowAppPasswords = allowAppPasswords
+        self.smsLongNumber = smsLongNumber
+        self.voiceCallerId = voiceCallerId
     }
 }
 
@@ -36,13 +69,18 @@ public struct ProviderView: Codable, Sendable, Equatable {
     public var createdAt: Date
     /// Whether the current activation links this server to this provider.
     public var isCurrent: Bool
+    public var settings: ProviderSettings
 
-    public init(name: String, billing: BillingModel, tenant: String, createdAt: Date, isCurrent: Bool) {
+    public init(
+        name: String, billing: BillingModel, tenant: String, createdAt: Date, isCurrent: Bool,
+        settings: ProviderSettings = ProviderSettings()
+    ) {
         self.name = name
         self.billing = billing
         self.tenant = tenant
         self.createdAt = createdAt
         self.isCurrent = isCurrent
+        self.settings = settings
     }
 }
 

@@ -5,12 +5,14 @@ import Foundation
 /// How a user is asked for the second factor. `auto` means the user's default method.
 public enum AuthMethod: String, Codable, Sendable, CaseIterable {
     case push
-    /// A one-time code from the user's authenticator app (its offline code).
+    /// A one-time code from the user's authenticator app (its offline code) or hardware token.
     case totp
+    /// An app password, for clients that cannot ask for a second factor (where the provider allows them).
+    case appPassword = "app_password"
     case auto
 
     /// Methods that take a code in the request and answer at once.
-    public var takesCode: Bool { self == .totp }
+    public var takesCode: Bool { self == .totp || self == .appPassword }
 }
 
 /// What the application knows about the sign-in, shown to the user on the phone.

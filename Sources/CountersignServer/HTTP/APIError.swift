@@ -79,6 +79,8 @@ extension APIError {
         case .notActivated: return APIError(.conflict, code: "server_not_activated", message)
         case .noActivatedDevice: return APIError(.conflict, code: "no_activated_device", message)
         case .noCodeGenerator: return APIError(.conflict, code: "no_code_generator", message)
+        case .appPasswordsForbidden: return APIError(.forbidden, code: "app_passwords_forbidden", message)
+        case .noAppPassword: return APIError(.conflict, code: "no_app_password", message)
         case .pushBlocked: return APIError(.forbidden, code: "push_blocked", message)
         case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
         case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)

@@ -29,8 +29,15 @@ struct ProviderRoutes {
             if let billing = update.billing, billing != provider.billing {
                 throw APIError.from(.billingIsFixed(provider: name, current: provider.billing.rawValue))
             }
-            // Push and telephony settings will be updated here as they arrive.
-            return try JSONResponse.make(provider)
+            let longNumber = try update.smsLongNumber.map { $0.isEmpty ? "" : try Validation.phoneNumber($0) }
+            let callerId = try update.voiceCallerId.map { $0.isEmpty ? "" : try Validation.phoneNumber($0) }
+            let updated = try await environment.store.updateProviderSettings(name: name) { settings in
+                if let allow = update.allowAppPasswords { settings.allowAppPasswords = allow }
+                if let longNumber { settings.smsLongNumber = longNumber.isEmpty ? nil : longNumber }
+                if let callerId { settings.voiceCallerId = callerId.isEmpty ? nil : callerId }
+            }
+            context.logger.notice("provider settings changed", metadata: ["provider": "\(name)"])
+            return try JSONResponse.make(updated)
         }
     }
 }

@@ -296,3 +296,23 @@ struct HardwareTokenRecord: SnakeCaseRecord {
         case lastUsedAt = "last_used_at"
     }
 }
+
+struct AppPasswordRecord: SnakeCaseRecord {
+    static let databaseTableName = "app_password"
+    var id: String
+    var userId: Int64
+    var name: String?
+    /// `pbkdf2-sha256$ROUNDS$SALT$HASH`.
+    var passwordHash: String
+    var createdAt: Date
+    var lastUsedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userId = "user_id"
+        case name
+        case passwordHash = "password_hash"
+        case createdAt = "created_at"
+        case lastUsedAt = "last_used_at"
+    }
+}

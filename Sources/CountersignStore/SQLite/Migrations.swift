@@ -209,6 +209,17 @@ enum Migrations {
                 table.column("last_used_at", .datetime)
             }
         }
+        migrator.registerMigration("v7-app-passwords") { db in
+            // Only a slow salted hash of each app password is kept.
+            try db.create(table: "app_password") { table in
+                table.primaryKey("id", .text)
+                table.column("user_id", .integer).notNull().references("user", onDelete: .cascade).indexed()
+                table.column("name", .text)
+                table.column("password_hash", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("last_used_at", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -347,7 +347,25 @@ extension SQLiteRegistryStore {
     static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> ProviderView {
         ProviderView(
             name: record.name, billing: BillingModel(rawValue: record.billing) ?? .perUser, tenant: record.tenant,
-            createdAt: record.createdAt, isCurrent: record.id == currentProviderId)
+            createdAt: record.createdAt, isCurrent: record.id == currentProviderId,
+            settings: try providerSettings(record))
+    }
+
+    static func providerSettings(_ record: ProviderRecord) throws -> ProviderSettings {
+        try JSONDecoder().decode(ProviderSettings.self, from: Data(record.settings.utf8))
+    }
+
+    public func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void)
+        async throws -> ProviderView
+    {
+        try await pool.write { db in
+            var record = try Self.providerRecord(named: name, db)
+            var settings = try Self.providerSettings(record)
+            change(&settings)
+            record.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+            try record.update(db)
+            return try Self.providerView(record, currentProviderId: Self.currentActivation(db)?.providerId)
+        }
     }
 
     static func activationView(_ record: ActivationRecord, providerName: String) -> ActivationView {

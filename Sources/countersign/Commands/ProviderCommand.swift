@@ -71,12 +71,27 @@ struct ProviderCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Argument var name: String
         @Option(help: "Refused unless it is the current model.") var billing: BillingModel?
+        @Option(help: "allow or forbid app passwords for this provider's users.") var appPasswords: Permission?
+        @Option(help: "The E.164 number SMS codes come from outside the US and Canada ('' clears it).")
+        var smsLongNumber: String?
+        @Option(help: "The E.164 caller ID voice calls show ('' clears it).") var voiceCallerId: String?
+
+        enum Permission: String, ExpressibleByArgument, CaseIterable {
+            case allow
+            case forbid
+        }
 
         func run() async throws {
+            let update = UpdateProviderRequest(
+                billing: billing, allowAppPasswords: appPasswords.map { $0 == .allow }, smsLongNumber: smsLongNumber,
+                voiceCallerId: voiceCallerId)
             let provider = try await connection.makeClient().request(
-                "PATCH", "/v1/providers/\(name.pathSegment)", body: UpdateProviderRequest(billing: billing),
-                as: ProviderView.self)
-            print("Provider '\(provider.name)' unchanged: billing \(provider.billing.rawValue)")
+                "PATCH", "/v1/providers/\(name.pathSegment)", body: update, as: ProviderView.self)
+            print(
+                """
+                Provider '\(provider.name)': billing \(provider.billing.rawValue), app passwords \(provider.settings.allowAppPasswords ? "allowed" : "forbidden"), \
+                SMS long number \(provider.settings.smsLongNumber.orDash), voice caller ID \(provider.settings.voiceCallerId.orDash)
+                """)
         }
     }
 }

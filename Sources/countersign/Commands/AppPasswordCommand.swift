@@ -1,0 +1,59 @@
+import ArgumentParser
+import CountersignCore
+
+struct AppPasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app-password",
+        abstract: "App passwords, for clients that cannot ask for a second factor (where the provider allows them).",
+        subcommands: [Create.self, List.self, DeleteAll.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an app password and print it (shown once; only a slow salted hash is kept).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var user: String
+        @Option(help: "What it is for, e.g. 'mail on the old laptop'.") var name: String?
+
+        func run() async throws {
+            let created = try await connection.makeClient().request(
+                "POST", "/v1/users/\(user.pathSegment)/app-passwords", body: CreateAppPasswordRequest(name: name),
+                as: CreatedAppPassword.self)
+            print("App password for '\(user)' (shown once; type it where the client asks for a password):")
+            print("  \(created.password)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a user's app passwords (never the passwords).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument var user: String
+
+        func run() async throws {
+            let passwords = try await connection.makeClient().request(
+                "GET", "/v1/users/\(user.pathSegment)/app-passwords", as: [AppPasswordView].self)
+            try output.print(passwords) { passwords in
+                var table = TextTable("ID", "NAME", "CREATED", "LAST USED")
+                for password in passwords {
+                    table.add(
+                        password.id, password.name.orDash, password.createdAt.shortText,
+                        password.lastUsedAt?.shortText ?? "-")
+                }
+                return table.rendered
+            }
+        }
+    }
+
+    struct DeleteAll: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete-all", abstract: "Delete all of a user's app passwords (a lost phone or laptop).")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var user: String
+
+        func run() async throws {
+            let result = try await connection.makeClient().request(
+                "DELETE", "/v1/users/\(user.pathSegment)/app-passwords", as: DeletedAppPasswords.self)
+            print("Deleted \(result.deleted) app passwords of '\(user)'")
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import CountersignClient
+import CountersignCore
+import Foundation
+import GRDB
+import Testing
+
+/// App passwords: made once, kept as a slow hash, accepted only where the provider allows them.
+@Suite("App passwords")
+struct AppPasswordTests {
+    func signIn(_ password: String) -> AuthRequest {
+        AuthRequest(user: "alice", method: .appPassword, context: AuthContext(application: "Mail"), code: password)
+    }
+
+    func create(_ setup: SignInSetup) async throws -> CreatedAppPassword {
+        try await setup.admin.request(
+            "POST", "/v1/users/alice/app-passwords", body: CreateAppPasswordRequest(name: "laptop mail"),
+            as: CreatedAppPassword.self)
+    }
+
+    func allow(_ allowed: Bool, _ setup: SignInSetup) async throws {
+        _ = try await setup.admin.request(
+            "PATCH", "/v1/providers/acme", body: UpdateProviderRequest(allowAppPasswords: allowed),
+            as: ProviderView.self)
+    }
+
+    @Test("refused while the provider forbids them; accepted, repeatedly, once allowed; stored as PBKDF2")
+    func allowedByProvider() async throws {
+        try await SignInSetup.run { setup in
+            let created = try await create(setup)
+            #expect(AppPassword.isWellFormed(created.password))
+
+            let forbidden = await #expect(throws: ClientError.self) { try await setup.start(signIn(created.password)) }
+            #expect(forbidden?.code == "app_passwords_forbidden")
+
+            try await allow(true, setup)
+            #expect(try await setup.start(signIn(created.password)).state == .approved)
+            // Typed in capitals without dashes: the same password.
+            let typed = created.password.uppercased().replacingOccurrences(of: "-", with: "")
+            #expect(try await setup.start(signIn(typed)).state == .approved)
+
+            let stored = try await setup.server.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT password_hash FROM app_password")
+            }
+            #expect(stored.count == 1)
+            #expect(stored.first?.hasPrefix("pbkdf2-sha256$210000$") == true)
+            #expect(stored.first?.contains(AppPassword.normalized(created.password)) == false)
+
+            let listed = try await setup.admin.request(
+                "GET", "/v1/users/alice/app-passwords", as: [AppPasswordView].self)
+            #expect(listed.map(\.name) == ["laptop mail"])
+            #expect(listed.first?.lastUsedAt != nil)
+            let log = try await setup.log()
+            #expect(log.map(\.outcome) == ["approved", "approved", "refused"])
+            #expect(log.allSatisfy { $0.mode == "app_password" })
+        }
+    }
+
+    @Test("a wrong password is denied and counts towards the lock; delete-all ends them")
+    func wrongAndDeleted() async throws {
+        try await SignInSetup.run { setup in
+            try await allow(true, setup)
+            let created = try await create(setup)
+            let other = AppPassword.generate()
+            #expect(try await setup.start(signIn(other)).state == .denied)
+            let alice = try await setup.server.pool.read { db in
+                try Int.fetchOne(db, sql: "SELECT failed_attempts FROM user WHERE name = 'alice'")
+            }
+            #expect(alice == 1)
+
+            let malformed = await #expect(throws: ClientError.self) { try await setup.start(signIn("hunter2")) }
+            #expect(malformed?.code == "invalid_request")
+
+            let deleted = try await setup.admin.request(
+                "DELETE", "/v1/users/alice/app-passwords", as: DeletedAppPasswords.self)
+            #expect(deleted.deleted == 1)
+            let none = await #expect(throws: ClientError.self) { try await setup.start(signIn(created.password)) }
+            #expect(none?.code == "no_app_password")
+        }
+    }
+}
