@@ -19,13 +19,16 @@ public struct GatewayServer: Sendable {
     public let host: String
     public let port: Int
     public let clock: any WallClock
+    /// The SMS and voice gateway, sharing the TLS port with the push services.
+    public let telephony: TelephonyEndpoint
 
     public init(
         identity: GatewayIdentity, state: GatewayState, host: String, port: Int,
-        clock: any WallClock = SystemWallClock()
+        clock: any WallClock = SystemWallClock(), telephonyToken: String = SecureRandom.token()
     ) {
         self.identity = identity
         self.state = state
+        self.telephony = TelephonyEndpoint(token: telephonyToken)
         self.host = host
         self.port = port
         self.clock = clock
@@ -35,7 +38,23 @@ public struct GatewayServer: Sendable {
     public static func open(stateFolder: URL, host: String, port: Int) throws -> GatewayServer {
         let identity = try GatewayIdentity.loadOrCreate(in: stateFolder)
         let state = GatewayState(devicesFile: stateFolder.appendingPathComponent("devices.jsonl"))
-        return GatewayServer(identity: identity, state: state, host: host, port: port)
+        return GatewayServer(
+            identity: identity, state: state, host: host, port: port,
+            telephonyToken: try telephonyToken(in: stateFolder))
+    }
+
+    /// The bearer token the telephony endpoint expects, kept in `telephony-token` (mode 0600) so that
+    /// a server configured once keeps working across gateway restarts.
+    static func telephonyToken(in folder: URL) throws -> String {
+        let file = folder.appendingPathComponent("telephony-token")
+        if let existing = try? String(contentsOf: file, encoding: .utf8), !existing.isEmpty {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let token = SecureRandom.token()
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteNoPermission) }
+        try Data(token.utf8).write(to: file)
+        return token
     }
 
     /// The application; `onRunning` receives the bound port (useful with port 0).
@@ -132,6 +151,19 @@ public struct GatewayServer: Sendable {
             }
         }
 
+        let telephony = telephony
+        router.post("telephony/v1/messages") { request, context in
+            var request = request
+            let body = Data(try await request.collectBody(upTo: 16 * 1024).readableBytesView)
+            do {
+                let id = try await telephony.accept(
+                    authorization: request.headers[.authorization], body: body, now: clock.now())
+                return try Self.json(["id": id], status: 202)
+            } catch let refusal as TelephonyEndpoint.Refusal {
+                return try Self.json(["error": refusal.message], status: refusal.status)
+            }
+        }
+
         return router
     }
 
@@ -143,6 +175,7 @@ public struct GatewayServer: Sendable {
     {
         let router = Router()
         GatewayControlRoutes(state: state, clock: clock).register(on: router.group("gateway"))
+        TelephonyControlRoutes(telephony: telephony).register(on: router.group("gateway"))
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "countersign-gateway"),

@@ -35,4 +35,22 @@ public struct GatewayClient: Sendable {
         return try await http.request(
             "GET", "/gateway/devices/\(escaped)/inbox?after=\(after)&wait=\(wait)", as: [PushGatewayAPI.Delivery].self)
     }
+
+    /// Texts and calls for `number` after `after`, waiting up to `wait` seconds for the first one.
+    public func phoneMessages(number: String, after: Int = 0, wait: Int = 0) async throws
+        -> [TelephonyGatewayAPI.PhoneMessage]
+    {
+        let escaped = number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? number
+        return try await http.request(
+            "GET", "/gateway/phones/\(escaped)/messages?after=\(after)&wait=\(wait)",
+            as: [TelephonyGatewayAPI.PhoneMessage].self)
+    }
+
+    /// Answers a call by pressing keys; the gateway posts them to the server and relays its answer.
+    public func press(callId: String, digits: String) async throws -> TelephonyGatewayAPI.PressResult {
+        let escaped = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
+        return try await http.request(
+            "POST", "/gateway/calls/\(escaped)/press", body: TelephonyGatewayAPI.Press(digits: digits),
+            as: TelephonyGatewayAPI.PressResult.self)
+    }
 }

@@ -75,4 +75,31 @@ public struct PhoneState: Sendable {
         default: throw PhoneError.ambiguousAccount(name, matches: matches.map(\.label))
         }
     }
+
+    private var numberFile: URL { directory.appendingPathComponent("phone-number") }
+    private var lastMessageFile: URL { directory.appendingPathComponent("last-message") }
+
+    /// The phone's own number (E.164), for texts and calls; remembered once given.
+    public func phoneNumber() -> String? {
+        (try? String(contentsOf: numberFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func savePhoneNumber(_ number: String) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Data(number.utf8).write(to: numberFile)
+    }
+
+    /// The sequence of the last text or call this phone showed, so each is shown once.
+    public func lastMessageSequence() -> Int {
+        (try? String(contentsOf: lastMessageFile, encoding: .utf8)).flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        } ?? 0
+    }
+
+    public func saveLastMessageSequence(_ sequence: Int) throws {
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Data(String(sequence).utf8).write(to: lastMessageFile)
+    }
 }

@@ -14,7 +14,7 @@ struct CountersignPhone: AsyncParsableCommand {
             """,
         subcommands: [
             Pair.self, Accounts.self, Listen.self, Approve.self, Deny.self, Code.self, Inbox.self, PushToken.self,
-            Remove.self, Gateway.self,
+            Remove.self, SMS.self, Answer.self, Gateway.self,
         ])
 }
 

@@ -11,6 +11,7 @@ public enum CountersignRouter {
 
         DeviceAPIRoutes(environment: environment).register(on: router.group("v1"))
         DeviceChallengeRoutes(environment: environment).register(on: router.group("v1"))
+        TelephonyCallbackRoutes(environment: environment).register(on: router.group("v1"))
 
         let relyingParty = router.group("v1").add(middleware: ClientAuthMiddleware(keys: environment.clientKeys))
         AuthRoutes(environment: environment).register(on: relyingParty)
@@ -25,6 +26,7 @@ public enum CountersignRouter {
         AuthLogRoutes(environment: environment).register(on: admin)
         TokenRoutes(environment: environment).register(on: admin)
         AppPasswordRoutes(environment: environment).register(on: admin)
+        TelephonyRoutes(environment: environment).register(on: admin)
         return router
     }
 }

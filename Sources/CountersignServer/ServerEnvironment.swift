@@ -16,6 +16,7 @@ public struct ServerSettings: Sendable {
     public var challengeTimeout: TimeInterval
     public var pushLimits: PushLimits
     public var lockout: LockoutPolicy
+    public var phoneLimits: PhoneLimits
 
     public static let defaultActivationCodeLifetime: TimeInterval = 600
     public static let defaultChallengeTimeout: TimeInterval = 60
@@ -27,9 +28,11 @@ public struct ServerSettings: Sendable {
     public init(
         serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime,
         serverIP: String? = nil, challengeTimeout: TimeInterval = defaultChallengeTimeout,
-        pushLimits: PushLimits = PushLimits(), lockout: LockoutPolicy = LockoutPolicy()
+        pushLimits: PushLimits = PushLimits(), lockout: LockoutPolicy = LockoutPolicy(),
+        phoneLimits: PhoneLimits = PhoneLimits()
     ) {
         self.lockout = lockout
+        self.phoneLimits = phoneLimits
         self.serverName = serverName
         self.publicURL = publicURL
         self.activationCodeLifetime = activationCodeLifetime
@@ -51,6 +54,8 @@ public struct ServerEnvironment: Sendable {
     public let push: PushClients
     /// Wakes long-polls when a sign-in is decided, and the dispatcher when a push is queued.
     public let wakeUps = WakeUps()
+    /// The current provider's SMS and voice gateways.
+    let telephony = TelephonyGateways()
     /// Activation signing keys, opened once each.
     let serverKeys: ServerKeys
 

@@ -48,6 +48,13 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     /// The current provider does not allow app passwords.
     case appPasswordsForbidden
     case noAppPassword(String)
+    case noPhoneNumber(String)
+    case noTelephonyGateway(String)
+    case noSender(method: AuthMethod, country: String)
+    case tooManySends(limit: Int, retryAt: Date)
+    /// The SMS code was already used, replaced or ended.
+    case codeNotPending(state: AuthState)
+    case codeExpired
 
     public var description: String {
         switch self {
@@ -67,6 +74,20 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
         case .appPasswordsForbidden:
             "app passwords are not allowed by this server's provider; an administrator can allow them with 'countersign provider set NAME --app-passwords allow'"
         case .noAppPassword(let name): "user '\(name)' has no app password"
+        case .noPhoneNumber(let name): "user '\(name)' has no phone number for SMS or voice"
+        case .noTelephonyGateway(let provider):
+            "provider '\(provider)' has no telephony gateway; set one with 'countersign provider telephony-set'"
+        case .noSender(let method, let country):
+            method == .sms
+                ? "no SMS sender for a phone in \(country): the provider needs a long number ('countersign provider set --sms-long-number')"
+                : "the provider has no voice caller ID ('countersign provider set --voice-caller-id')"
+        case .tooManySends(let limit, let retryAt):
+            "the user was sent \(limit) codes or calls in the last few minutes; try again after \(retryAt.formatted(.iso8601))"
+        case .codeNotPending(let state):
+            state == .approved
+                ? "this SMS code was already used; ask for a new one"
+                : "this SMS code is no longer valid (\(state.rawValue)); ask for a new one"
+        case .codeExpired: "the SMS code has expired; ask for a new one"
         case .locked(let until):
             "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601)); an administrator can unlock them with 'countersign user unlock'"
         }

@@ -14,6 +14,15 @@ public struct GatewayHarness: Sendable {
     public var identity: GatewayIdentity { server.identity }
     public var state: GatewayState { server.state }
     public var baseURL: String { "https://127.0.0.1:\(port)" }
+    public static let telephonyToken = "test-telephony-token"
+    public var telephony: TelephonyEndpoint { server.telephony }
+
+    /// A telephony gateway setting that reaches this emulator's SMS and voice endpoint.
+    public var telephonyGateway: TelephonyGatewaySettings {
+        TelephonyGatewaySettings(
+            url: "\(baseURL)/telephony/v1/messages", authHeader: "Authorization: Bearer \(Self.telephonyToken)",
+            trustRootsPEM: identity.caCertificatePEM)
+    }
 
     public static func run<T: Sendable>(
         clock: any WallClock = SystemWallClock(), _ body: @Sendable (GatewayHarness) async throws -> T
@@ -24,7 +33,8 @@ public struct GatewayHarness: Sendable {
             "countersign-gateway-\(UUID().uuidString)")
         let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: 0)
         let server = GatewayServer(
-            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock)
+            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock,
+            telephonyToken: telephonyToken)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try await server.makeApplication { port in continuation.yield(port) }
         return try await withThrowingTaskGroup(of: Void.self) { group in

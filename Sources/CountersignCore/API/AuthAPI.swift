@@ -9,10 +9,16 @@ public enum AuthMethod: String, Codable, Sendable, CaseIterable {
     case totp
     /// An app password, for clients that cannot ask for a second factor (where the provider allows them).
     case appPassword = "app_password"
+    /// A 6-digit code sent by text message, checked with `POST /v1/auth/{txid}/verify`.
+    case sms
+    /// A phone call: the user presses # to approve.
+    case voice
     case auto
 
     /// Methods that take a code in the request and answer at once.
     public var takesCode: Bool { self == .totp || self == .appPassword }
+    /// Methods that reach the user through the telephony gateway.
+    public var usesTelephony: Bool { self == .sms || self == .voice }
 }
 
 /// What the application knows about the sign-in, shown to the user on the phone.
@@ -99,6 +105,12 @@ public struct AuthTransaction: Codable, Sendable, Equatable {
         self.deadline = deadline
         self.answeredAt = answeredAt
     }
+}
+
+/// `POST /v1/auth/{txid}/verify`: the code the user read in the text message.
+public struct VerifyCodeRequest: Codable, Sendable {
+    public var code: String
+    public init(code: String) { self.code = code }
 }
 
 // MARK: Relying parties (admin API)

@@ -20,10 +20,20 @@ public struct SecretBox: Sendable {
 
     private static let version: UInt8 = 1
     private let key: SymmetricKey
+    /// A separate key for keyed hashes, derived so that the encryption key is never used for MACs.
+    private let hashKey: SymmetricKey
 
     public init(masterKey: some Collection<UInt8>) throws(Failure) {
         guard masterKey.count == 32 else { throw .wrongKeyLength(masterKey.count) }
         self.key = SymmetricKey(data: Array(masterKey))
+        self.hashKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, info: Array("countersign keyed hash v1".utf8), outputByteCount: 32)
+    }
+
+    /// HMAC-SHA256 of a short secret (an SMS code) under a key only this server holds, in hex: a
+    /// stolen database alone cannot brute-force the million possible codes.
+    public func keyedHash(_ secret: String, purpose: String) -> String {
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array((purpose + "\n" + secret).utf8), using: hashKey))
     }
 
     public static func generateMasterKey() -> [UInt8] {

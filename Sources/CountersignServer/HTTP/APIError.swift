@@ -9,6 +9,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
+    /// When a refused request may be tried again; sent as Retry-After.
+    public var retryAfter: Date?
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
         self.status = status
@@ -20,9 +22,17 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = try JSONEncoder().encode(ErrorBody(code: code, message: message))
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfter {
+            // An HTTP-date rather than seconds, so the header is right whatever clock the server runs on.
+            headers[.retryAfter] = retryAfter.formatted(
+                Date.VerbatimFormatStyle(
+                    format:
+                        "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
+                    locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt,
+                    calendar: Calendar(identifier: .gregorian)))
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func invalid(_ message: String) -> APIError { APIError(.badRequest, code: "invalid_request", message) }
@@ -81,6 +91,14 @@ extension APIError {
         case .noCodeGenerator: return APIError(.conflict, code: "no_code_generator", message)
         case .appPasswordsForbidden: return APIError(.forbidden, code: "app_passwords_forbidden", message)
         case .noAppPassword: return APIError(.conflict, code: "no_app_password", message)
+        case .noPhoneNumber: return APIError(.conflict, code: "no_phone_number", message)
+        case .noTelephonyGateway, .noSender: return APIError(.conflict, code: "telephony_not_configured", message)
+        case .tooManySends(_, let retryAt):
+            var error = APIError(.tooManyRequests, code: "too_many_sends", message)
+            error.retryAfter = retryAt
+            return error
+        case .codeNotPending: return APIError(.conflict, code: "code_not_pending", message)
+        case .codeExpired: return APIError(.gone, code: "code_expired", message)
         case .pushBlocked: return APIError(.forbidden, code: "push_blocked", message)
         case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
         case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)

@@ -20,16 +20,37 @@ struct AuthRoutes {
                 return try JSONResponse.make(verified)
             }
             let signIn = PushSignIn(environment: environment)
-            let started = try await signIn.start(body, client: client)
+            let started: AuthTransaction
+            if let method = body.method, method.usesTelephony {
+                started = try await PhoneSignIn(environment: environment).start(body, method: method, client: client)
+            } else {
+                started = try await signIn.start(body, client: client)
+            }
             context.logger.info(
-                "push sign-in started",
-                metadata: ["transaction": "\(started.transactionId)", "user": "\(started.user)", "client": "\(client)"])
+                "sign-in started",
+                metadata: [
+                    "transaction": "\(started.transactionId)", "user": "\(started.user)", "client": "\(client)",
+                    "method": "\(started.method.rawValue)",
+                ])
+            // An SMS code is decided by the verify call, not by waiting.
+            guard started.method != .sms else { return try JSONResponse.make(started, status: .created) }
             guard body.wait == true else { return try JSONResponse.make(started, status: .created) }
             // The blocking form, for clients that cannot poll: answer once it is decided.
             let waitFor = started.deadline.timeIntervalSince(environment.clock.now()) + 1
             let decided = try await signIn.outcome(
                 of: started.transactionId, client: client, waitingUpTo: max(waitFor, 0))
             return try JSONResponse.make(decided)
+        }
+
+        group.post("auth/:txid/verify") { request, context in
+            let client = try context.requireClient()
+            let id = try context.parameters.require("txid")
+            let body = try await request.decodeJSON(VerifyCodeRequest.self, context: context)
+            let verified = try await PhoneSignIn(environment: environment).verify(
+                transactionId: id, code: body.code, client: client)
+            context.logger.info(
+                "sms code checked", metadata: ["transaction": "\(id)", "state": "\(verified.state.rawValue)"])
+            return try JSONResponse.make(verified)
         }
 
         group.get("auth/:txid") { request, context in

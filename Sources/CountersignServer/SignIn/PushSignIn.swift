@@ -13,14 +13,7 @@ struct PushSignIn: Sendable {
     func start(_ request: AuthRequest, client: String) async throws -> AuthTransaction {
         let user = try Validation.name(request.user, of: "user")
         let context = try Self.validated(request.context ?? AuthContext())
-        let timeout =
-            try request.timeoutSeconds.map { seconds in
-                guard seconds >= 5, TimeInterval(seconds) <= ServerSettings.maxChallengeTimeout else {
-                    throw APIError.invalid(
-                        "timeoutSeconds must be between 5 and \(Int(ServerSettings.maxChallengeTimeout))")
-                }
-                return TimeInterval(seconds)
-            } ?? environment.settings.challengeTimeout
+        let timeout = try Self.timeout(request, environment.settings)
         // Until other methods exist, a user's default method is push.
         let method = request.method ?? .auto
 
@@ -70,6 +63,15 @@ struct PushSignIn: Sendable {
             transaction = try await environment.store.transaction(id: id, relyingParty: client)
         }
         return transaction
+    }
+
+    /// How long the user has to answer: the request's timeoutSeconds, or the server's default.
+    static func timeout(_ request: AuthRequest, _ settings: ServerSettings) throws -> TimeInterval {
+        guard let seconds = request.timeoutSeconds else { return settings.challengeTimeout }
+        guard seconds >= 5, TimeInterval(seconds) <= ServerSettings.maxChallengeTimeout else {
+            throw APIError.invalid("timeoutSeconds must be between 5 and \(Int(ServerSettings.maxChallengeTimeout))")
+        }
+        return TimeInterval(seconds)
     }
 
     /// What the phone will show is text from the application: bounded and free of control characters.

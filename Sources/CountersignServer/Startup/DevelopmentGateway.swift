@@ -24,6 +24,7 @@ public struct DevelopmentGateway {
 
     let process: Process
     let settings: ProviderPushSettings
+    let telephony: TelephonySettings
 
     static func start(dataDirectory: URL, port: Int, controlPort: Int) async throws -> DevelopmentGateway {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -57,7 +58,9 @@ public struct DevelopmentGateway {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return DevelopmentGateway(process: process, settings: try settings(folder: folder, port: port))
+        return DevelopmentGateway(
+            process: process, settings: try settings(folder: folder, port: port),
+            telephony: try telephonySettings(folder: folder, port: port))
     }
 
     /// Credentials pointing at the emulator, read from the files it wrote in its state folder.
@@ -81,6 +84,18 @@ public struct DevelopmentGateway {
                 serviceAccountJSON: try String(
                     contentsOf: folder.appendingPathComponent("fcm-service-account.json"), encoding: .utf8),
                 trustRootsPEM: ca))
+    }
+
+    /// The emulator's SMS and voice endpoint, with the bearer token it wrote to its state folder.
+    public static func telephonySettings(folder: URL, port: Int) throws -> TelephonySettings {
+        let token = try String(contentsOf: folder.appendingPathComponent("telephony-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let ca = try String(contentsOf: folder.appendingPathComponent("ca.pem"), encoding: .utf8)
+        return TelephonySettings(gateways: [
+            TelephonyGatewaySettings(
+                url: "https://127.0.0.1:\(port)/telephony/v1/messages", authHeader: "Authorization: Bearer \(token)",
+                trustRootsPEM: ca)
+        ])
     }
 
     func stop() {

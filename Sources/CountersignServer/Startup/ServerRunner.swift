@@ -24,6 +24,7 @@ public struct ServerRunner: Sendable {
         public var challengeTimeout: TimeInterval = ServerSettings.defaultChallengeTimeout
         public var pushLimits = PushLimits()
         public var lockout = LockoutPolicy()
+        public var phoneLimits = PhoneLimits()
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -69,7 +70,8 @@ public struct ServerRunner: Sendable {
             settings: ServerSettings(
                 serverName: options.serverName, publicURL: publicURL,
                 activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
-                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits, lockout: options.lockout))
+                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits, lockout: options.lockout,
+                phoneLimits: options.phoneLimits))
 
         if let token = try await environment.adminTokens.bootstrap(
             writingTo: directory.adminTokenPath, now: environment.clock.now())
@@ -88,9 +90,15 @@ public struct ServerRunner: Sendable {
             gateway = started
             if try await environment.store.currentActivation()?.provider == Self.developmentProvider {
                 try await environment.store.setPushSettings(started.settings, provider: Self.developmentProvider)
+                try await environment.store.setTelephonySettings(started.telephony, provider: Self.developmentProvider)
+                // Numbers from the range reserved for fiction, so nothing real is ever dialled.
+                _ = try await environment.store.updateProviderSettings(name: Self.developmentProvider) { settings in
+                    if settings.smsLongNumber == nil { settings.smsLongNumber = "+15555550100" }
+                    if settings.voiceCallerId == nil { settings.voiceCallerId = "+15555550199" }
+                }
             }
             output(
-                "Development mode: push gateway emulator on https://127.0.0.1:\(options.gatewayPort), phones reach it at http://127.0.0.1:\(options.gatewayControlPort)"
+                "Development mode: push, SMS and voice gateway emulator on https://127.0.0.1:\(options.gatewayPort), phones reach it at http://127.0.0.1:\(options.gatewayControlPort)"
             )
         }
         defer { gateway?.stop() }

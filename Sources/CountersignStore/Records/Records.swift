@@ -316,3 +316,42 @@ struct AppPasswordRecord: SnakeCaseRecord {
         case lastUsedAt = "last_used_at"
     }
 }
+
+/// An SMS code or voice call waiting for the user.
+struct PhoneChallengeRecord: SnakeCaseRecord {
+    static let databaseTableName = "phone_challenge"
+    var id: String
+    var userId: Int64
+    var method: String
+    /// SMS: the keyed hash of the code. Voice: the keyed hash of the callback token.
+    var secretHash: String
+    var phone: String
+    var country: String
+    var sender: String?
+    var relyingParty: String
+    var application: String?
+    var clientIp: String?
+    var createdAt: Date
+    var deadlineAt: Date
+    var state: String
+    var reason: String?
+    var answeredAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userId = "user_id"
+        case method
+        case secretHash = "secret_hash"
+        case phone
+        case country
+        case sender
+        case relyingParty = "relying_party"
+        case application
+        case clientIp = "client_ip"
+        case createdAt = "created_at"
+        case deadlineAt = "deadline_at"
+        case state
+        case reason
+        case answeredAt = "answered_at"
+    }
+}

@@ -220,6 +220,35 @@ enum Migrations {
                 table.column("last_used_at", .datetime)
             }
         }
+        migrator.registerMigration("v8-phone-methods") { db in
+            // SMS codes and voice calls. Only keyed hashes of the code or callback token are kept.
+            try db.create(table: "phone_challenge") { table in
+                table.primaryKey("id", .text)
+                table.column("user_id", .integer).notNull().references("user", onDelete: .cascade)
+                table.column("method", .text).notNull().check(sql: "method IN ('sms', 'voice')")
+                table.column("secret_hash", .text).notNull()
+                table.column("phone", .text).notNull()
+                table.column("country", .text).notNull()
+                table.column("sender", .text)
+                table.column("relying_party", .text).notNull()
+                table.column("application", .text)
+                table.column("client_ip", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("deadline_at", .datetime).notNull()
+                table.column("state", .text).notNull()
+                    .check(sql: "state IN ('pending', 'approved', 'denied', 'fraud', 'timeout', 'failed')")
+                table.column("reason", .text)
+                table.column("answered_at", .datetime)
+            }
+            // Sends per user in the rate window, and the pending ones the sweeper ends.
+            try db.execute(sql: "CREATE INDEX phone_challenge_by_user ON phone_challenge(user_id, created_at)")
+            try db.execute(
+                sql: "CREATE INDEX phone_challenge_pending ON phone_challenge(deadline_at) WHERE state = 'pending'")
+            // Telephony gateways with their credentials, sealed like the push settings.
+            try db.alter(table: "provider") { table in
+                table.add(column: "telephony_settings_sealed", .blob)
+            }
+        }
         return migrator
     }
 }

@@ -90,9 +90,17 @@ extension SQLiteRegistryStore {
     public func transaction(id: String, relyingParty: String) async throws -> AuthTransaction {
         try await pool.read { db in
             // Another client's transaction is as unknown as a made-up one.
-            guard let record = try Self.cachedRecord(ChallengeRecord.self, id: id, db),
-                record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
-            else { throw StoreError.challengeNotFound(id) }
+            guard let record = try Self.cachedRecord(ChallengeRecord.self, id: id, db) else {
+                // SMS codes and voice calls are transactions too.
+                guard let phone = try PhoneChallengeRecord.fetchOne(db, key: id),
+                    phone.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
+                else { throw StoreError.challengeNotFound(id) }
+                let userName = try Self.cachedRecord(UserRecord.self, id: phone.userId, db)?.name ?? "?"
+                return Self.transaction(phone, userName: userName)
+            }
+            guard record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame else {
+                throw StoreError.challengeNotFound(id)
+            }
             let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
             return Self.transaction(record, userName: userName)
         }
@@ -187,13 +195,19 @@ extension SQLiteRegistryStore {
                 let user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db)
                 try Self.timeOut(db, &challenge, user: user, origin: origin, now: now)
             }
-            return overdue.map(\.id)
+            return overdue.map(\.id) + (try Self.expirePhoneChallenges(db, origin: origin, now: now))
         }
     }
 
     public func nextChallengeDeadline() async throws -> Date? {
         try await pool.read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(deadline_at) FROM challenge WHERE state = 'pending'")
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(deadline) FROM (
+                    SELECT MIN(deadline_at) AS deadline FROM challenge WHERE state = 'pending'
+                    UNION ALL SELECT MIN(deadline_at) FROM phone_challenge WHERE state = 'pending')
+                    """)
         }
     }
 

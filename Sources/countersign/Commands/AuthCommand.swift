@@ -16,9 +16,12 @@ struct AuthCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ClientConnectionOptions
     @Argument(help: "The user signing in.") var user: String
-    @Option(help: "push, totp (the code from the user's authenticator app), or auto (the user's default).")
+    @Option(
+        help:
+            "push, totp (a code from the user's authenticator app or hardware token), sms, voice, app_password, or auto (the user's default)."
+    )
     var method: AuthMethod = .auto
-    @Option(help: "With a code method: the code (asked for when absent).") var code: String?
+    @Option(help: "With totp, sms or app_password: the code or password (asked for when absent).") var code: String?
     @Option(help: "The application name shown on the phone.") var application: String = "countersign auth"
     @Option(help: "The address the sign-in comes from, shown on the phone.") var clientIP: String?
     @Option(help: "Seconds the user has to answer (default: the server's).") var timeout: Int?
@@ -30,21 +33,38 @@ struct AuthCommand: AsyncParsableCommand {
             user: user, method: method, context: AuthContext(application: application, clientIP: clientIP),
             timeoutSeconds: timeout)
         if method.takesCode {
-            guard let code = code ?? Self.ask("Code from \(user)'s authenticator app: ") else {
-                throw ValidationError("a code is needed: pass --code")
-            }
+            let prompt =
+                method == .appPassword ? "\(user)'s app password: " : "Code from \(user)'s authenticator app or token: "
+            guard let code = code ?? Self.ask(prompt) else { throw ValidationError("a code is needed: pass --code") }
             request.code = code
         }
         var transaction = try await client.request("POST", "/v1/auth", body: request, as: AuthTransaction.self)
-        // A code is decided at once; a push waits for the phone.
-        if method.takesCode {
+        print("Transaction: \(transaction.transactionId)")
+        // A code is decided at once; a text waits for the code it carries; push and voice wait for the user.
+        switch method {
+        case _ where method.takesCode:
             try finish(transaction)
             return
+        case .sms:
+            print(
+                "A code was texted to \(transaction.user)'s phone; it is valid until \(transaction.deadline.shortText)."
+            )
+            guard !noWait else { return }
+            guard let code = code ?? Self.ask("Code from the text message: ") else {
+                throw ValidationError("a code is needed: pass --code")
+            }
+            transaction = try await client.request(
+                "POST", "/v1/auth/\(transaction.transactionId)/verify", body: VerifyCodeRequest(code: code),
+                as: AuthTransaction.self)
+            try finish(transaction)
+            return
+        case .voice:
+            print("Calling \(transaction.user)'s phone: they press # to approve.")
+        default:
+            print("Number:      \(transaction.number.map(String.init) ?? "-")")
         }
-        print("Transaction: \(transaction.transactionId)")
-        print("Number:      \(transaction.number.map(String.init) ?? "-")")
         guard !noWait else { return }
-        print("Waiting for \(transaction.user) to answer on the phone (until \(transaction.deadline.shortText))...")
+        print("Waiting for \(transaction.user) to answer (until \(transaction.deadline.shortText))...")
         while !transaction.state.isFinal {
             transaction = try await client.request(
                 "GET", "/v1/auth/\(transaction.transactionId)?wait=60", as: AuthTransaction.self)

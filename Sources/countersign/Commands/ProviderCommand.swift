@@ -6,7 +6,10 @@ extension BillingModel: ExpressibleByArgument {}
 struct ProviderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "provider", abstract: "Create and inspect providers.",
-        subcommands: [Create.self, List.self, Show.self, Set.self, PushSet.self, PushShow.self])
+        subcommands: [
+            Create.self, List.self, Show.self, Set.self, PushSet.self, PushShow.self, TelephonySet.self,
+            TelephonyShow.self,
+        ])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -165,5 +168,73 @@ extension String {
     /// Escapes a name for use as one path segment.
     var pathSegment: String {
         addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? self
+    }
+}
+
+extension ProviderCommand {
+    struct TelephonySet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "telephony-set",
+            abstract: "Give a provider its SMS and voice gateways, tried in order (credentials are sealed at rest).",
+            discussion: """
+                Each --gateway is an https URL that takes a POST per text or call. --auth-header, --body-template
+                and --trust-roots apply to the gateway at the same position, or to all when given once. The
+                template's placeholders are {{kind}}, {{to}}, {{from}}, {{text}}, {{callback}} and {{id}}.
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+        @Option(help: "A gateway URL; repeat for failover.") var gateway: [String] = []
+        @Option(help: "A header line such as 'Authorization: Bearer KEY'.") var authHeader: [String] = []
+        @Option(help: "The JSON body template (default: the emulator's format).") var bodyTemplate: [String] = []
+        @Option(help: "A PEM file of roots to trust instead of the system's.") var trustRoots: [String] = []
+
+        func run() async throws {
+            guard !gateway.isEmpty else { throw ValidationError("give at least one --gateway URL") }
+            func value(_ list: [String], _ index: Int, _ flag: String) throws -> String? {
+                switch list.count {
+                case 0: return nil
+                case 1: return list[0]
+                case gateway.count: return list[index]
+                default: throw ValidationError("give \(flag) once, or once per --gateway")
+                }
+            }
+            let gateways = try gateway.indices.map { index in
+                TelephonyGatewaySettings(
+                    url: gateway[index], authHeader: try value(authHeader, index, "--auth-header"),
+                    bodyTemplate: try value(bodyTemplate, index, "--body-template"),
+                    trustRootsPEM: try value(trustRoots, index, "--trust-roots").map {
+                        try String(contentsOfFile: $0, encoding: .utf8)
+                    })
+            }
+            let view = try await connection.makeClient().request(
+                "PUT", "/v1/providers/\(name.pathSegment)/telephony", body: TelephonySettings(gateways: gateways),
+                as: TelephonySettingsView.self)
+            print(
+                "Provider '\(name)' sends SMS and voice through \(view.gateways.map(\.url).joined(separator: ", then "))"
+            )
+        }
+    }
+
+    struct TelephonyShow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "telephony-show", abstract: "Show a provider's telephony gateways (never their credentials).")
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var output: OutputOptions
+        @Argument var name: String
+
+        func run() async throws {
+            let view = try await connection.makeClient().request(
+                "GET", "/v1/providers/\(name.pathSegment)/telephony", as: TelephonySettingsView.self)
+            try output.print(view) { view in
+                guard !view.gateways.isEmpty else { return "No telephony gateway: SMS and voice cannot be sent." }
+                var table = TextTable("ORDER", "URL", "AUTH HEADER", "TEMPLATE", "TRUST")
+                for (index, gateway) in view.gateways.enumerated() {
+                    table.add(
+                        String(index + 1), gateway.url, gateway.hasAuthHeader ? "set" : "-",
+                        gateway.customTemplate ? "custom" : "default", gateway.customTrustRoots ? "custom" : "system")
+                }
+                return table.rendered
+            }
+        }
     }
 }

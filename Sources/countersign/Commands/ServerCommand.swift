@@ -42,6 +42,12 @@ struct ServerCommand: AsyncParsableCommand {
         help: "Wrong one-time codes in a row before a user's code methods lock (1-100); the lock doubles each time.")
     var lockoutAfter: Int = LockoutPolicy().maxFailures
 
+    @Option(help: "How long a texted SMS code stays valid, in seconds (pfsvc_pendingSmsTimeoutSeconds; 30-3600).")
+    var smsCodeTimeout: Int = Int(PhoneLimits.defaultSMSCodeLifetime)
+
+    @Option(help: "SMS codes and voice calls per user in 5 minutes (1-100).")
+    var maxPhoneSends: Int = PhoneLimits().maxSends
+
     @Option(help: "How long a fraud report blocks push for the user, in minutes.")
     var fraudBlockMinutes: Int = Int(PushLimits().fraudBlock / 60)
 
@@ -71,6 +77,13 @@ struct ServerCommand: AsyncParsableCommand {
         _ = try pushLimits()
         guard (1...LockoutPolicy.highestMaxFailures).contains(lockoutAfter) else {
             throw ValidationError("--lockout-after must be between 1 and \(LockoutPolicy.highestMaxFailures)")
+        }
+        guard (30...Int(PhoneLimits.maxSMSCodeLifetime)).contains(smsCodeTimeout) else {
+            throw ValidationError(
+                "--sms-code-timeout must be between 30 and \(Int(PhoneLimits.maxSMSCodeLifetime)) seconds")
+        }
+        guard (1...100).contains(maxPhoneSends) else {
+            throw ValidationError("--max-phone-sends must be between 1 and 100")
         }
     }
 
@@ -105,6 +118,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.challengeTimeout = TimeInterval(authTimeout)
         options.pushLimits = try pushLimits()
         options.lockout = LockoutPolicy(maxFailures: lockoutAfter)
+        options.phoneLimits = PhoneLimits(smsCodeLifetime: TimeInterval(smsCodeTimeout), maxSends: maxPhoneSends)
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)
         try await ServerRunner(options: options).run()

@@ -17,6 +17,7 @@ struct TestServer {
     let environment: ServerEnvironment
     let clock: ManualClock
     let adminToken: String
+    let masterKey: [UInt8]
 
     var store: any RegistryStore { environment.store }
     var databasePath: String { folder.appendingPathComponent("countersign.sqlite").path }
@@ -27,10 +28,8 @@ struct TestServer {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let pool = try SQLiteDatabase.open(path: folder.appendingPathComponent("countersign.sqlite").path)
         let clock = ManualClock()
-        let environment = ServerEnvironment(
-            store: SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey())),
-            clock: clock,
-            settings: ServerSettings(serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!))
+        let masterKey = SecretBox.generateMasterKey()
+        let environment = try environment(pool: pool, masterKey: masterKey, clock: clock)
         let adminToken = try await AdminTokens(store: environment.store).issue(name: "test", now: clock.now())
         if activated {
             _ = try await environment.store.createProvider(
@@ -40,7 +39,24 @@ struct TestServer {
         _ = try await environment.store.createUser(
             CreateUserRequest(name: "alice", firstName: "Alice", lastName: nil, email: nil, phone: nil, country: nil),
             now: clock.now())
-        return TestServer(folder: folder, pool: pool, environment: environment, clock: clock, adminToken: adminToken)
+        return TestServer(
+            folder: folder, pool: pool, environment: environment, clock: clock, adminToken: adminToken,
+            masterKey: masterKey)
+    }
+
+    static func environment(pool: DatabasePool, masterKey: [UInt8], clock: ManualClock) throws -> ServerEnvironment {
+        ServerEnvironment(
+            store: SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: masterKey)), clock: clock,
+            settings: ServerSettings(serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!))
+    }
+
+    /// The same data folder and keys opened again, as a restarted server would: nothing in memory carries over.
+    func restarted() throws -> TestServer {
+        let pool = try SQLiteDatabase.open(path: databasePath)
+        return TestServer(
+            folder: folder, pool: pool,
+            environment: try Self.environment(pool: pool, masterKey: masterKey, clock: clock),
+            clock: clock, adminToken: adminToken, masterKey: masterKey)
     }
 
     func makeApplication() -> some ApplicationProtocol {

@@ -1,0 +1,34 @@
+import CountersignCore
+import Foundation
+import Hummingbird
+
+/// The phone side of the telephony emulator: a simulated phone reads the texts and calls for its
+/// number, and answers a call by pressing keys.
+struct TelephonyControlRoutes: Sendable {
+    let telephony: TelephonyEndpoint
+
+    func register(on group: RouterGroup<BasicRequestContext>) {
+        group.get("phones/:number/messages") { request, context in
+            let number = try context.parameters.require("number")
+            let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
+            let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
+            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+            var messages = await telephony.messages(to: number, after: after)
+            while messages.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                messages = await telephony.messages(to: number, after: after)
+            }
+            return try GatewayServer.json(messages, status: 200)
+        }
+
+        group.post("calls/:id/press") { request, context in
+            let id = try context.parameters.require("id")
+            let press = try await request.decode(as: TelephonyGatewayAPI.Press.self, context: context)
+            do {
+                return try GatewayServer.json(try await telephony.press(callId: id, digits: press.digits), status: 200)
+            } catch let refusal as TelephonyEndpoint.Refusal {
+                throw HTTPError(HTTPResponse.Status(code: refusal.status), message: refusal.message)
+            }
+        }
+    }
+}

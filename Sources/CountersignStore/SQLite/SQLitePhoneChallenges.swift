@@ -1,0 +1,257 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+// SMS codes and voice calls: started, verified or answered, and ended at their deadline.
+extension SQLiteRegistryStore {
+    static func phoneSecretPurpose(_ transactionId: String) -> String { "phone-challenge:\(transactionId)" }
+    static func telephonySettingsPurpose(_ provider: String) -> String { "provider-telephony-settings:\(provider)" }
+
+    public func startPhoneChallenge(
+        _ challenge: NewPhoneChallenge, limits: PhoneLimits, origin: AuthLogOrigin, now: Date
+    ) async throws -> PhoneDelivery {
+        let secretHash = secrets.keyedHash(challenge.secret, purpose: Self.phoneSecretPurpose(challenge.transactionId))
+        let outcome: Result<PhoneDelivery, AuthRefusal> = try await pool.write { db in
+            let user = try UserRecord.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [challenge.user])
+            func refuse(_ refusal: AuthRefusal) throws -> Result<PhoneDelivery, AuthRefusal> {
+                try Self.appendLog(
+                    db,
+                    AuthLogLine(
+                        user: user, userName: challenge.user, mode: challenge.method.rawValue, result: .denied,
+                        outcome: "refused", reason: refusal.description, application: challenge.context.application,
+                        clientIP: challenge.context.clientIP, transactionId: challenge.transactionId,
+                        relyingParty: challenge.relyingParty),
+                    origin: origin, now: now)
+                return .failure(refusal)
+            }
+            guard let user, let userId = user.id else { return try refuse(.unknownUser(challenge.user)) }
+            guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
+            if challenge.method == .sms, let lockedUntil = user.lockedUntil, lockedUntil > now {
+                return try refuse(.locked(until: lockedUntil))
+            }
+            guard let phone = user.phone else { return try refuse(.noPhoneNumber(user.name)) }
+            guard let provider = try Self.currentProvider(db) else { return try refuse(.notActivated) }
+            guard let telephony = try Self.telephonySettings(provider, secrets: secrets, db),
+                !telephony.gateways.isEmpty
+            else { return try refuse(.noTelephonyGateway(provider.name)) }
+
+            let windowStart = now.addingTimeInterval(-limits.sendWindow)
+            let recent = try Date.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT created_at FROM phone_challenge WHERE user_id = ? AND created_at > ? ORDER BY created_at"
+                ), arguments: [userId, windowStart])
+            if recent.count >= limits.maxSends, let oldest = recent.first {
+                return try refuse(
+                    .tooManySends(limit: limits.maxSends, retryAt: oldest.addingTimeInterval(limits.sendWindow)))
+            }
+
+            let settings = try Self.providerSettings(provider)
+            let country = SMSSender.country(of: phone, fallback: user.country)
+            let sender: String?
+            switch challenge.method {
+            case .sms:
+                sender = SMSSender.sender(
+                    for: phone, country: country, longNumber: settings.smsLongNumber, rotation: challenge.senderRotation
+                )
+            default:
+                sender = settings.voiceCallerId
+            }
+            guard let sender else { return try refuse(.noSender(method: challenge.method, country: country)) }
+
+            if challenge.method == .sms {
+                // A new code replaces the old one: only the latest text works.
+                let replaced = try PhoneChallengeRecord.filter(
+                    Column("user_id") == userId && Column("method") == AuthMethod.sms.rawValue
+                        && Column("state") == AuthState.pending.rawValue
+                ).fetchAll(db)
+                for var old in replaced {
+                    try Self.end(
+                        db, &old, state: .failed, reason: "replaced by a newer code", user: user, origin: origin,
+                        now: now)
+                }
+            }
+            let record = PhoneChallengeRecord(
+                id: challenge.transactionId, userId: userId, method: challenge.method.rawValue, secretHash: secretHash,
+                phone: phone, country: country, sender: sender, relyingParty: challenge.relyingParty,
+                application: challenge.context.application, clientIp: challenge.context.clientIP, createdAt: now,
+                deadlineAt: now.addingTimeInterval(challenge.lifetime), state: AuthState.pending.rawValue, reason: nil,
+                answeredAt: nil)
+            try record.insert(db)
+            return .success(
+                PhoneDelivery(
+                    transaction: Self.transaction(record, userName: user.name), phone: phone, country: country,
+                    sender: sender, telephony: telephony))
+        }
+        return try outcome.get()
+    }
+
+    public func failPhoneChallenge(id: String, reason: String, origin: AuthLogOrigin, now: Date) async throws {
+        try await pool.write { db in
+            guard var record = try PhoneChallengeRecord.fetchOne(db, key: id),
+                record.state == AuthState.pending.rawValue
+            else { return }
+            let user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
+            try Self.end(db, &record, state: .failed, reason: reason, user: user, origin: origin, now: now)
+        }
+    }
+
+    public func verifySMSCode(
+        transactionId: String, relyingParty: String, code: String, policy: LockoutPolicy, origin: AuthLogOrigin,
+        now: Date
+    ) async throws -> AuthTransaction {
+        let found = try await pool.read { db -> (PhoneChallengeRecord, String)? in
+            guard let record = try PhoneChallengeRecord.fetchOne(db, key: transactionId),
+                record.method == AuthMethod.sms.rawValue,
+                record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame,
+                let user = try UserRecord.fetchOne(db, key: record.userId)
+            else { return nil }
+            return (record, user.name)
+        }
+        guard let (started, userName) = found else { throw StoreError.challengeNotFound(transactionId) }
+        let attempt = CodeAttempt(
+            userName: userName, method: .sms,
+            context: AuthContext(application: started.application, clientIP: started.clientIp),
+            relyingParty: relyingParty, transactionId: transactionId)
+        let expected = started.secretHash
+        let candidate = secrets.keyedHash(code, purpose: Self.phoneSecretPurpose(transactionId))
+        let decided = try await decideCode(attempt, policy: policy, origin: origin, now: now) { user, db in
+            guard var record = try PhoneChallengeRecord.fetchOne(db, key: transactionId) else {
+                return .refused(.codeNotPending(state: .failed))
+            }
+            guard record.state == AuthState.pending.rawValue else {
+                return .refused(.codeNotPending(state: AuthState(rawValue: record.state) ?? .failed))
+            }
+            guard record.deadlineAt > now else {
+                record.state = AuthState.timeout.rawValue
+                record.reason = Self.smsExpiredReason
+                record.answeredAt = now
+                try record.update(db)
+                return .refused(.codeExpired)
+            }
+            guard ConstantTime.equals(Array(candidate.utf8), Array(expected.utf8)) else {
+                return .wrong(reason: "the SMS code is wrong")
+            }
+            // Spent: the same code never works twice.
+            record.state = AuthState.approved.rawValue
+            record.answeredAt = now
+            try record.update(db)
+            return .matched(credential: nil)
+        }
+        var transaction = decided
+        transaction.createdAt = started.createdAt
+        transaction.deadline = started.deadlineAt
+        return transaction
+    }
+
+    public func answerVoiceCall(transactionId: String, token: String, digits: String, origin: AuthLogOrigin, now: Date)
+        async throws -> AuthTransaction
+    {
+        let candidate = secrets.keyedHash(token, purpose: Self.phoneSecretPurpose(transactionId))
+        return try await pool.write { db in
+            // A wrong token is as unknown as a made-up call.
+            guard var record = try PhoneChallengeRecord.fetchOne(db, key: transactionId),
+                record.method == AuthMethod.voice.rawValue,
+                ConstantTime.equals(Array(candidate.utf8), Array(record.secretHash.utf8))
+            else { throw StoreError.challengeNotFound(transactionId) }
+            let user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
+            guard record.state == AuthState.pending.rawValue else {
+                return Self.transaction(record, userName: user?.name ?? "?")
+            }
+            if record.deadlineAt <= now {
+                try Self.end(
+                    db, &record, state: .timeout, reason: Self.callTimeoutReason, user: user, origin: origin, now: now)
+            } else {
+                switch digits {
+                case "#":
+                    try Self.end(db, &record, state: .approved, reason: nil, user: user, origin: origin, now: now)
+                case "0#", "0":
+                    try Self.end(
+                        db, &record, state: .fraud, reason: "the user reported the call as fraud", user: user,
+                        origin: origin, now: now)
+                case "":
+                    try Self.end(
+                        db, &record, state: .denied, reason: "the user hung up without pressing #", user: user,
+                        origin: origin, now: now)
+                default:
+                    try Self.end(
+                        db, &record, state: .denied, reason: "the user pressed '\(digits.prefix(8))' instead of #",
+                        user: user, origin: origin, now: now)
+                }
+            }
+            return Self.transaction(record, userName: user?.name ?? "?")
+        }
+    }
+
+    public func setTelephonySettings(_ settings: TelephonySettings?, provider: String) async throws {
+        let sealed = try settings.map {
+            try secrets.seal(try JSONEncoder().encode($0), purpose: Self.telephonySettingsPurpose(provider))
+        }
+        try await pool.write { db in
+            _ = try Self.providerRecord(named: provider, db)
+            try db.execute(
+                sql: "UPDATE provider SET telephony_settings_sealed = ? WHERE name = ?", arguments: [sealed, provider])
+        }
+    }
+
+    public func telephonySettings(provider: String) async throws -> TelephonySettings? {
+        try await pool.read { db in
+            try Self.telephonySettings(try Self.providerRecord(named: provider, db), secrets: secrets, db)
+        }
+    }
+
+    static func telephonySettings(_ provider: ProviderRecord, secrets: SecretBox, _ db: Database) throws
+        -> TelephonySettings?
+    {
+        guard let id = provider.id else { return nil }
+        let sealed = try Data.fetchOne(
+            db, sql: "SELECT telephony_settings_sealed FROM provider WHERE id = ?", arguments: [id])
+        guard let sealed else { return nil }
+        let json = try secrets.open(sealed, purpose: telephonySettingsPurpose(provider.name))
+        return try JSONDecoder().decode(TelephonySettings.self, from: json)
+    }
+
+    // MARK: Ending
+
+    static let smsExpiredReason = "the SMS code expired before it was used"
+    static let callTimeoutReason = "nobody answered the call before the deadline"
+
+    /// Ends pending phone challenges past their deadline as timeouts, with their log rows.
+    static func expirePhoneChallenges(_ db: Database, origin: AuthLogOrigin, now: Date) throws -> [String] {
+        let overdue = try PhoneChallengeRecord.filter(
+            Column("state") == AuthState.pending.rawValue && Column("deadline_at") <= now
+        ).fetchAll(db)
+        for var record in overdue {
+            let user = try cachedRecord(UserRecord.self, id: record.userId, db)
+            let reason = record.method == AuthMethod.sms.rawValue ? smsExpiredReason : callTimeoutReason
+            try end(db, &record, state: .timeout, reason: reason, user: user, origin: origin, now: now)
+        }
+        return overdue.map(\.id)
+    }
+
+    static func end(
+        _ db: Database, _ record: inout PhoneChallengeRecord, state: AuthState, reason: String?, user: UserRecord?,
+        origin: AuthLogOrigin, now: Date
+    ) throws {
+        record.state = state.rawValue
+        record.reason = reason
+        record.answeredAt = now
+        try record.update(db)
+        try appendLog(
+            db,
+            AuthLogLine(
+                user: user, userName: user?.name ?? "?", mode: record.method,
+                result: state == .approved ? .success : .denied, outcome: state.rawValue, reason: reason,
+                application: record.application, clientIP: record.clientIp, transactionId: record.id,
+                relyingParty: record.relyingParty),
+            origin: origin, now: now)
+    }
+
+    static func transaction(_ record: PhoneChallengeRecord, userName: String) -> AuthTransaction {
+        AuthTransaction(
+            transactionId: record.id, user: userName, method: AuthMethod(rawValue: record.method) ?? .sms,
+            state: AuthState(rawValue: record.state) ?? .failed, number: nil, reason: record.reason,
+            createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
+    }
+}
