@@ -32,6 +32,9 @@ public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore, PhoneStor
     func user(named name: String) async throws -> UserView
     func setUserStatus(_ name: String, to status: UserStatus) async throws -> UserView
     func deleteUser(_ name: String) async throws
+    /// Clears what the user registered (apps, app passwords, pending sign-ins and codes) so they
+    /// register again; hardware tokens stay assigned.
+    func resetUser(_ name: String, origin: AuthLogOrigin, now: Date) async throws -> UserResetResult
     func counts() async throws -> RegistryCounts
 
     // Pairing

@@ -77,4 +77,31 @@ struct AppPasswordTests {
             #expect(none?.code == "no_app_password")
         }
     }
+
+    @Test("user reset removes the app, app passwords and pending sign-ins, so the user registers again")
+    func reset() async throws {
+        try await SignInSetup.run { setup in
+            try await allow(true, setup)
+            let created = try await create(setup)
+            let pending = try await setup.start()
+            let result = try await setup.admin.request("POST", "/v1/users/alice/reset", as: UserResetResult.self)
+            #expect(
+                result
+                    == UserResetResult(
+                        devicesRemoved: 1, appPasswordsDeleted: 1, pendingSignInsEnded: 1, activationCodesRevoked: 0))
+
+            #expect(try await setup.outcome(pending.transactionId).state == .failed)
+            let code = try setup.account.code(at: setup.server.clock.now())
+            let noApp = await #expect(throws: ClientError.self) {
+                try await setup.start(
+                    AuthRequest(user: "alice", method: .totp, context: AuthContext(application: "VPN"), code: code))
+            }
+            #expect(noApp?.code == "no_code_generator")
+            let noPassword = await #expect(throws: ClientError.self) {
+                try await setup.start(signIn(created.password))
+            }
+            #expect(noPassword?.code == "no_app_password")
+            #expect(try await setup.log().contains { $0.reason == "the user was reset by an administrator" })
+        }
+    }
 }

@@ -37,3 +37,18 @@ public struct DeletedAppPasswords: Codable, Sendable, Equatable {
     public var deleted: Int
     public init(deleted: Int) { self.deleted = deleted }
 }
+
+/// What `POST /v1/users/{name}/reset` cleared so that the user can register again.
+public struct UserResetResult: Codable, Sendable, Equatable {
+    public var devicesRemoved: Int
+    public var appPasswordsDeleted: Int
+    public var pendingSignInsEnded: Int
+    public var activationCodesRevoked: Int
+
+    public init(devicesRemoved: Int, appPasswordsDeleted: Int, pendingSignInsEnded: Int, activationCodesRevoked: Int) {
+        self.devicesRemoved = devicesRemoved
+        self.appPasswordsDeleted = appPasswordsDeleted
+        self.pendingSignInsEnded = pendingSignInsEnded
+        self.activationCodesRevoked = activationCodesRevoked
+    }
+}

@@ -37,6 +37,19 @@ struct UserRoutes {
             return try JSONResponse.make(user)
         }
 
+        group.post("users/:name/reset") { _, context in
+            let name = try context.parameters.require("name")
+            let result = try await environment.store.resetUser(
+                name, origin: environment.settings.logOrigin, now: environment.clock.now())
+            context.logger.notice(
+                "user reset",
+                metadata: [
+                    "user": "\(name)", "devices": "\(result.devicesRemoved)",
+                    "appPasswords": "\(result.appPasswordsDeleted)",
+                ])
+            return try JSONResponse.make(result)
+        }
+
         group.delete("users/:name") { _, context in
             try await environment.store.deleteUser(try context.parameters.require("name"))
             return Response(status: .noContent)

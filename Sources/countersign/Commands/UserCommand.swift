@@ -5,7 +5,9 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage users and pair their phones.",
-        subcommands: [Add.self, List.self, Show.self, Disable.self, Enable.self, Unlock.self, Delete.self, Pair.self])
+        subcommands: [
+            Add.self, List.self, Show.self, Disable.self, Enable.self, Unlock.self, Reset.self, Delete.self, Pair.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user.")
@@ -93,6 +95,26 @@ struct UserCommand: AsyncParsableCommand {
             let user = try await connection.makeClient().request(
                 "POST", "/v1/users/\(name.pathSegment)/unlock", as: UserView.self)
             print("User '\(user.name)' is unlocked")
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Clear what a user registered (paired apps, app passwords, pending sign-ins and codes) so they register again."
+        )
+        @OptionGroup var connection: ConnectionOptions
+        @Argument var name: String
+
+        func run() async throws {
+            let result = try await connection.makeClient().request(
+                "POST", "/v1/users/\(name.pathSegment)/reset", as: UserResetResult.self)
+            print(
+                """
+                User '\(name)' is reset: \(result.devicesRemoved) paired apps removed, \(result.appPasswordsDeleted) app passwords deleted, \
+                \(result.pendingSignInsEnded) pending sign-ins ended, \(result.activationCodesRevoked) unused activation codes revoked.
+                Hardware tokens stay assigned. Pair the phone again with 'countersign user pair \(name)'.
+                """)
         }
     }
 

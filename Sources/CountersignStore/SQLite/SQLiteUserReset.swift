@@ -1,0 +1,64 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+// The FAQ's answer for a user who cannot get in: clear what they registered so they start again.
+extension SQLiteRegistryStore {
+    static let resetReason = "the user was reset by an administrator"
+
+    /// In one transaction: removes the user's paired apps, deletes their app passwords, ends their
+    /// pending sign-ins (push, SMS, voice) as failed with log rows, revokes unused activation codes,
+    /// and lifts any code lock. Hardware tokens stay assigned: they are physical and still in hand.
+    public func resetUser(_ name: String, origin: AuthLogOrigin, now: Date) async throws -> UserResetResult {
+        try await pool.write { db in
+            var user = try Self.userRecord(named: name, db)
+            guard let userId = user.id else { throw StoreError.userNotFound(name) }
+            try db.execute(
+                sql: """
+                    UPDATE device SET status = 'removed', status_reason = ?, status_changed_at = ?
+                    WHERE user_id = ? AND status != 'removed'
+                    """, arguments: [Self.resetReason, now, userId])
+            let devices = db.changesCount
+            let passwords = try AppPasswordRecord.filter(Column("user_id") == userId).deleteAll(db)
+
+            var ended = 0
+            let pushes = try ChallengeRecord.filter(
+                Column("user_id") == userId && Column("state") == AuthState.pending.rawValue
+            ).fetchAll(db)
+            for var challenge in pushes {
+                challenge.state = AuthState.failed.rawValue
+                challenge.reason = Self.resetReason
+                challenge.answeredAt = now
+                try challenge.update(db)
+                try Self.cancelQueuedPushes(db, challengeId: challenge.id, reason: Self.resetReason, now: now)
+                try Self.appendLog(
+                    db,
+                    AuthLogLine(
+                        user: user, userName: user.name, mode: challenge.method, result: .denied, outcome: "failed",
+                        reason: Self.resetReason, application: challenge.application, clientIP: challenge.clientIp,
+                        transactionId: challenge.id, relyingParty: challenge.relyingParty),
+                    origin: origin, now: now)
+                ended += 1
+            }
+            let phones = try PhoneChallengeRecord.filter(
+                Column("user_id") == userId && Column("state") == AuthState.pending.rawValue
+            ).fetchAll(db)
+            for var challenge in phones {
+                try Self.end(
+                    db, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
+                ended += 1
+            }
+            try db.execute(
+                sql: "DELETE FROM activation_code WHERE user_id = ? AND used_at IS NULL", arguments: [userId])
+            let codes = db.changesCount
+
+            user.failedAttempts = 0
+            user.lockedUntil = nil
+            user.lockouts = 0
+            try user.update(db)
+            return UserResetResult(
+                devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended,
+                activationCodesRevoked: codes)
+        }
+    }
+}
