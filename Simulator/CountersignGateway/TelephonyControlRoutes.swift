@@ -9,7 +9,8 @@ struct TelephonyControlRoutes: Sendable {
 
     func register(on group: RouterGroup<BasicRequestContext>) {
         group.get("phones/:number/messages") { request, context in
-            let number = try context.parameters.require("number")
+            let raw = try context.parameters.require("number")
+            let number = raw.removingPercentEncoding ?? raw
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
             let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
             let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
@@ -22,7 +23,8 @@ struct TelephonyControlRoutes: Sendable {
         }
 
         group.post("calls/:id/press") { request, context in
-            let id = try context.parameters.require("id")
+            let raw = try context.parameters.require("id")
+            let id = raw.removingPercentEncoding ?? raw
             let press = try await request.decode(as: TelephonyGatewayAPI.Press.self, context: context)
             do {
                 return try GatewayServer.json(try await telephony.press(callId: id, digits: press.digits), status: 200)

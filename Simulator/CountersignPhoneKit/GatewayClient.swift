@@ -48,7 +48,7 @@ public struct GatewayClient: Sendable {
 
     /// Answers a call by pressing keys; the gateway posts them to the server and relays its answer.
     public func press(callId: String, digits: String) async throws -> TelephonyGatewayAPI.PressResult {
-        let escaped = callId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callId
+        let escaped = callId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? callId
         return try await http.request(
             "POST", "/gateway/calls/\(escaped)/press", body: TelephonyGatewayAPI.Press(digits: digits),
             as: TelephonyGatewayAPI.PressResult.self)
