@@ -166,6 +166,16 @@ let package = Package(
             path: "Benchmarks/SignInThroughput",
             swiftSettings: strictSwift6
         ),
+        .executableTarget(
+            name: "otp-benchmark",
+            dependencies: [
+                "BenchmarkSupport", "CountersignCore", "CountersignStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/OneTimeCodes",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],

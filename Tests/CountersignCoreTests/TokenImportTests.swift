@@ -62,6 +62,13 @@ import Testing
         #expect(error?.problem.contains("DTD") == true)
     }
 
+    @Test func aDocumentLargerThanTenMegabytesParses() throws {
+        // libxml2 refuses a single input chunk above 10 MB; the reader must feed it in pieces.
+        let padding = String(repeating: "<!-- " + String(repeating: "x", count: 1_000_000) + " -->\n", count: 12)
+        let large = PSKCFixtures.plainFigure3.replacingOccurrences(of: "<KeyPackage>", with: padding + "<KeyPackage>")
+        #expect(try PSKC.parse(Data(large.utf8)).map(\.serial) == ["987654321"])
+    }
+
     @Test func malformedXMLIsRefused() {
         let broken = #"<KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc"><KeyPackage>"#
         #expect(throws: TokenImportError.self) { try PSKC.parse(Data(broken.utf8)) }

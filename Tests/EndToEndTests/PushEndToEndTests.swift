@@ -34,7 +34,8 @@ struct PushEndToEndTests {
     func delivers() async throws {
         defer { workspace.remove() }
         let server = try await workspace.startServer()
-        #expect(server.log.contains("push gateway emulator on https://127.0.0.1:\(workspace.gatewayPort)"))
+        #expect(
+            server.log.contains("push, SMS and voice gateway emulator on https://127.0.0.1:\(workspace.gatewayPort)"))
 
         for (user, platform) in [("ann", "apns"), ("ben", "fcm")] {
             let device = try workspace.pairPhone(server, user: user, platform: platform).deviceId

@@ -1,5 +1,3 @@
-import Crypto
-
 /// The HMAC hash an OATH token uses (RFC 4226 allows SHA-1; RFC 6238 adds SHA-256 and SHA-512).
 public enum OATHAlgorithm: String, Codable, Sendable, CaseIterable {
     case sha1 = "SHA1"
@@ -17,11 +15,4 @@ public enum OATHAlgorithm: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    func authenticationCode(key: SymmetricKey, message: [UInt8]) -> [UInt8] {
-        switch self {
-        case .sha1: Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: key))
-        case .sha256: Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
-        case .sha512: Array(HMAC<SHA512>.authenticationCode(for: message, using: key))
-        }
-    }
 }

@@ -43,18 +43,19 @@ public struct TOTP: Sendable {
     public func matchingStep(for candidate: String, at date: Date, window: Int = 1, lastUsedStep: UInt64? = nil)
         -> UInt64?
     {
-        guard candidate.utf8.count == hotp.digits else { return nil }
+        guard let wanted = hotp.parse(candidate) else { return nil }
         let current = Int64(step(at: date))
+        let steps = (-Int64(window)...Int64(window)).compactMap { offset -> UInt64? in
+            let step = current + offset
+            guard step >= 0 else { return nil }
+            if let lastUsedStep, UInt64(step) <= lastUsedStep { return nil }
+            return UInt64(step)
+        }
         var found: UInt64?
-        for offset in -Int64(window)...Int64(window) {
-            let candidateStep = current + offset
-            guard candidateStep >= 0 else { continue }
-            let step = UInt64(candidateStep)
-            if let lastUsedStep, step <= lastUsedStep { continue }
-            // Keep looping after a match so that timing does not reveal which step matched.
-            if ConstantTime.equals(Array(hotp.code(counter: step).utf8), Array(candidate.utf8)), found == nil {
-                found = step
-            }
+        // Every step is compared, and without branching on the digits, so that timing reveals
+        // neither which step matched nor how close a wrong code was.
+        for (step, value) in zip(steps, hotp.values(counters: steps)) where (value ^ wanted) == 0 && found == nil {
+            found = step
         }
         return found
     }

@@ -58,7 +58,8 @@ final class PSKCReader: NSObject, XMLParserDelegate {
                 "a DTD or entity declaration at byte \(offset); PSKC files need none, and they can hide external or expanding entities"
             )
         }
-        let parser = XMLParser(data: data)
+        // A stream is fed to libxml2 in chunks: one chunk of more than 10 MB trips its lookup limit.
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = self
