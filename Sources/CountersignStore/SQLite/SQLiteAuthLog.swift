@@ -37,6 +37,26 @@ extension SQLiteRegistryStore {
         try record.insert(db)
     }
 
+    /// Writes the row for an attempt refused before anything was asked of the user.
+    static func logRefusal(
+        _ db: Database, _ refusal: AuthRefusal, user: UserRecord?, userName: String, mode: AuthMethod,
+        application: String?, clientIP: String?, transactionId: String?, relyingParty: String,
+        origin: AuthLogOrigin, now: Date
+    ) throws {
+        try appendLog(
+            db,
+            AuthLogLine(
+                user: user, userName: userName, mode: mode.rawValue, result: .denied, outcome: "refused",
+                reason: refusal.description, application: application, clientIP: clientIP,
+                transactionId: transactionId, relyingParty: relyingParty),
+            origin: origin, now: now)
+    }
+
+    /// The user a sign-in names, if there is one (a cached statement: it is on every sign-in's path).
+    static func user(named name: String, _ db: Database) throws -> UserRecord? {
+        try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name])
+    }
+
     public func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage {
         let limit = min(max(filter.limit, 1), Self.maxAuthLogPage)
         return try await pool.read { db in

@@ -81,8 +81,7 @@ extension SQLiteRegistryStore {
         check: @escaping @Sendable (UserRecord, Database) throws -> CodeCheck
     ) async throws -> AuthTransaction {
         let outcome: Result<AuthTransaction, AuthRefusal> = try await pool.write { db in
-            let user = try UserRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [attempt.userName])
+            let user = try Self.user(named: attempt.userName, db)
             func log(_ result: AuthLogResult, _ outcome: String, _ reason: String?, credential: String? = nil) throws {
                 try Self.appendLog(
                     db,
@@ -94,7 +93,10 @@ extension SQLiteRegistryStore {
                     origin: origin, now: now)
             }
             func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
-                try log(.denied, "refused", refusal.description)
+                try Self.logRefusal(
+                    db, refusal, user: user, userName: attempt.userName, mode: attempt.method,
+                    application: attempt.context.application, clientIP: attempt.context.clientIP,
+                    transactionId: attempt.transactionId, relyingParty: attempt.relyingParty, origin: origin, now: now)
                 return .failure(refusal)
             }
             func decided(_ state: AuthState, _ reason: String?) -> Result<AuthTransaction, AuthRefusal> {

@@ -12,17 +12,13 @@ extension SQLiteRegistryStore {
     ) async throws -> PhoneDelivery {
         let secretHash = secrets.keyedHash(challenge.secret, purpose: Self.phoneSecretPurpose(challenge.transactionId))
         let outcome: Result<PhoneDelivery, AuthRefusal> = try await pool.write { db in
-            let user = try UserRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [challenge.user])
+            let user = try Self.user(named: challenge.user, db)
             func refuse(_ refusal: AuthRefusal) throws -> Result<PhoneDelivery, AuthRefusal> {
-                try Self.appendLog(
-                    db,
-                    AuthLogLine(
-                        user: user, userName: challenge.user, mode: challenge.method.rawValue, result: .denied,
-                        outcome: "refused", reason: refusal.description, application: challenge.context.application,
-                        clientIP: challenge.context.clientIP, transactionId: challenge.transactionId,
-                        relyingParty: challenge.relyingParty),
-                    origin: origin, now: now)
+                try Self.logRefusal(
+                    db, refusal, user: user, userName: challenge.user, mode: challenge.method,
+                    application: challenge.context.application, clientIP: challenge.context.clientIP,
+                    transactionId: challenge.transactionId, relyingParty: challenge.relyingParty, origin: origin,
+                    now: now)
                 return .failure(refusal)
             }
             guard let user, let userId = user.id else { return try refuse(.unknownUser(challenge.user)) }

@@ -16,15 +16,11 @@ extension SQLiteRegistryStore {
             as: UTF8.self)
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
         let outcome: Result<AuthTransaction, AuthRefusal> = try await pool.write { db in
-            let user = try UserRecord.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [details.user])
+            let user = try Self.user(named: details.user, db)
             func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
-                try Self.appendLog(
-                    db,
-                    AuthLogLine(
-                        user: user, userName: details.user, mode: AuthMethod.push.rawValue, result: .denied,
-                        outcome: "refused", reason: refusal.description, application: details.application,
-                        clientIP: details.clientIP, transactionId: nil, relyingParty: challenge.relyingParty),
+                try Self.logRefusal(
+                    db, refusal, user: user, userName: details.user, mode: .push, application: details.application,
+                    clientIP: details.clientIP, transactionId: nil, relyingParty: challenge.relyingParty,
                     origin: origin, now: now)
                 return .failure(refusal)
             }
