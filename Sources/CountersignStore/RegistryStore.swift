@@ -24,6 +24,17 @@ public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore, PhoneStor
     /// Links an unactivated server to a provider with a new server key.
     func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws -> ActivationView
     func currentActivation() async throws -> ActivationView?
+    /// Re-links the server with a new activation and server key, and in the same transaction
+    /// invalidates every app paired under the old one, cancels their queued pushes and ends their
+    /// pending push sign-ins as failed. Returns what changed and the ended sign-ins' ids.
+    func reactivate(
+        providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
+    ) async throws -> (result: ReactivationResult, endedChallenges: [String])
+    /// Users whose pairing a re-activation ended, and whether each has paired again.
+    func repairStatus() async throws -> [RepairStatus]
+    func phoneNumbers(users: [String]) async throws -> [String: String]
+    /// What `method auto` means for the user now: push, or SMS when no app is paired under the current activation.
+    func defaultMethod(user: String) async throws -> AuthMethod
     func serverSigningKey(activationId: String) async throws -> P256.Signing.PrivateKey
 
     // Users

@@ -21,6 +21,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case challengeNotFound(String)
     /// The server was re-activated between signing a challenge and storing it.
     case activationChanged
+    case sameProvider(String)
     case tokenExists(String)
     case tokenNotFound(String)
     case tokenAssigned(serial: String, user: String)
@@ -49,6 +50,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .clientNotFound(let name): "no client is named '\(name)'"
         case .challengeNotFound(let id): "no authentication request has id '\(id)'"
         case .activationChanged: "the server was re-activated while the request was being made; send it again"
+        case .sameProvider(let name):
+            "this server is already linked to provider '\(name)'; add --force to re-activate it anyway (every app must pair again)"
         case .tokenExists(let serial): "a token with serial '\(serial)' is already stored"
         case .tokenNotFound(let serial): "no token has serial '\(serial)'"
         case .tokenAssigned(let serial, let user):

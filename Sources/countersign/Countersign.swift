@@ -13,6 +13,6 @@ struct Countersign: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
             DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,
-            TokenCommand.self, AppPasswordCommand.self,
+            TokenCommand.self, AppPasswordCommand.self, ReactivateCommand.self, RepairCampaignCommand.self,
         ])
 }

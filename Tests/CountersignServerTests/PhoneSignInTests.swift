@@ -107,6 +107,16 @@ struct PhoneSignInTests {
         }
     }
 
+    @Test("method auto texts a user with no app paired under the current activation, and pushes one with an app")
+    func autoFallsBackToSMS() async throws {
+        try await Self.run { setup, gateway in
+            let carol = try await setup.start(Self.request(.auto))
+            #expect(carol.method == .sms)
+            #expect(await gateway.telephony.messages(to: Self.carolPhone, after: 0).count == 1)
+            #expect(try await setup.start(Self.request(.auto, user: "alice")).method == .push)
+        }
+    }
+
     @Test("a code used after its timeout is refused, and the sweeper logs the timeout")
     func expiry() async throws {
         try await Self.run { setup, gateway in

@@ -75,7 +75,8 @@ extension APIError {
         case .activationCodeForOldActivation: return APIError(.gone, code: "activation_code_superseded", message)
         case .deviceNotActivated: return .notActivated
         case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
-        case .clientExists, .tokenExists, .tokenAssigned: return APIError(.conflict, code: "conflict", message)
+        case .clientExists, .tokenExists, .tokenAssigned, .sameProvider:
+            return APIError(.conflict, code: "conflict", message)
         case .clientNotFound, .challengeNotFound, .tokenNotFound: return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
         }

@@ -15,6 +15,29 @@ struct ActivationRoutes {
             return try JSONResponse.make(activation, status: .created)
         }
 
+        group.post("activations/reactivate") { request, context in
+            let body = try await request.decodeJSON(ReactivateRequest.self, context: context)
+            let result = try await Reactivation(environment: environment).reactivate(body)
+            context.logger.notice(
+                "server re-activated",
+                metadata: [
+                    "activation": "\(result.activation.id)", "provider": "\(result.activation.provider)",
+                    "devicesInvalidated": "\(result.devicesInvalidated)", "tenantChanged": "\(result.tenantChanged)",
+                ])
+            return try JSONResponse.make(result, status: .created)
+        }
+
+        group.post("repair-campaign") { request, context in
+            let body = try await request.decodeJSON(StartRepairCampaignRequest.self, context: context)
+            let issued = try await Reactivation(environment: environment).startCampaign(send: body.send)
+            context.logger.notice("re-pair campaign started", metadata: ["users": "\(issued.count)"])
+            return try JSONResponse.make(issued, status: .created)
+        }
+
+        group.get("repair-campaign") { _, _ in
+            try JSONResponse.make(try await environment.store.repairStatus())
+        }
+
         group.get("status") { _, _ in
             let counts = try await environment.store.counts()
             let status = StatusView(

@@ -20,8 +20,10 @@ struct AuthRoutes {
                 return try JSONResponse.make(verified)
             }
             let signIn = PushSignIn(environment: environment)
+            var method = body.method ?? .auto
+            if method == .auto { method = try await environment.store.defaultMethod(user: body.user) }
             let started: AuthTransaction
-            if let method = body.method, method.usesTelephony {
+            if method.usesTelephony {
                 started = try await PhoneSignIn(environment: environment).start(body, method: method, client: client)
             } else {
                 started = try await signIn.start(body, client: client)

@@ -41,8 +41,9 @@ struct AuthCommand: AsyncParsableCommand {
         var transaction = try await client.request("POST", "/v1/auth", body: request, as: AuthTransaction.self)
         print("Transaction: \(transaction.transactionId)")
         // A code is decided at once; a text waits for the code it carries; push and voice wait for the user.
-        switch method {
-        case _ where method.takesCode:
+        // With method auto the server picks (push, or SMS when no app is paired): follow what it chose.
+        switch transaction.method {
+        case let chosen where chosen.takesCode:
             try finish(transaction)
             return
         case .sms:

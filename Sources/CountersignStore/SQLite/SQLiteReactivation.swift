@@ -1,0 +1,120 @@
+import CountersignCore
+import Crypto
+import Foundation
+import GRDB
+
+// Re-activation: a new activation (and server key) for a provider, and every app pairing made under
+// the old one invalidated, in one transaction.
+extension SQLiteRegistryStore {
+    public static let reactivatedReason = "server re-activated"
+
+    public func reactivate(
+        providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
+    ) async throws -> (result: ReactivationResult, endedChallenges: [String]) {
+        let id = UUID().uuidString.lowercased()
+        let sealedKey = try secrets.seal(serverKey.rawRepresentation, purpose: Self.serverKeyPurpose(id))
+        return try await pool.write { db in
+            let provider = try Self.providerRecord(named: providerName, db)
+            guard var old = try Self.currentActivation(db) else { throw StoreError.notActivated }
+            let oldProvider = try Self.cachedRecord(ProviderRecord.self, id: old.providerId, db)
+            if old.providerId == provider.id, !force { throw StoreError.sameProvider(provider.name) }
+
+            old.isCurrent = false
+            old.supersededAt = now
+            try old.update(db)
+            let record = ActivationRecord(
+                id: id, providerId: provider.id ?? 0, serverPublicKey: serverKey.publicKey.x963Representation,
+                serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
+            try record.insert(db)
+
+            let users =
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(DISTINCT user_id) FROM device WHERE activation_id = ? AND status = 'active'",
+                    arguments: [old.id]) ?? 0
+            try db.execute(
+                sql: """
+                    UPDATE device SET status = 'invalidated', status_reason = ?, status_changed_at = ?
+                    WHERE activation_id = ? AND status = 'active'
+                    """, arguments: [Self.reactivatedReason, now, old.id])
+            let devices = db.changesCount
+            // Pushes still queued for those apps would wake phones that can no longer answer.
+            try db.execute(
+                sql: """
+                    UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
+                    WHERE state = 'queued' AND device_id IN (SELECT id FROM device WHERE activation_id = ?)
+                    """, arguments: [Self.reactivatedReason, now, old.id])
+
+            let pending = try ChallengeRecord.filter(
+                Column("activation_id") == old.id && Column("state") == AuthState.pending.rawValue
+            ).fetchAll(db)
+            for var challenge in pending {
+                challenge.state = AuthState.failed.rawValue
+                challenge.reason = Self.reactivatedReason
+                challenge.answeredAt = now
+                try challenge.update(db)
+                let user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db)
+                try Self.appendLog(
+                    db,
+                    AuthLogLine(
+                        user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied,
+                        outcome: AuthState.failed.rawValue, reason: Self.reactivatedReason,
+                        application: challenge.application, clientIP: challenge.clientIp, transactionId: challenge.id,
+                        relyingParty: challenge.relyingParty),
+                    origin: origin, now: now)
+            }
+            let result = ReactivationResult(
+                activation: Self.activationView(record, providerName: provider.name), previousActivationId: old.id,
+                previousProvider: oldProvider?.name ?? "?", usersToRepair: users, devicesInvalidated: devices,
+                signInsEnded: pending.count, tenantChanged: oldProvider?.tenant != provider.tenant)
+            return (result, pending.map(\.id))
+        }
+    }
+
+    /// Users whose app pairing a re-activation ended, and whether each has paired again since.
+    public func repairStatus() async throws -> [RepairStatus] {
+        try await pool.read { db in
+            guard let current = try Self.currentActivation(db) else { return [] }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT user.name,
+                      EXISTS (SELECT 1 FROM device AS d WHERE d.user_id = user.id AND d.activation_id = ?
+                              AND d.status = 'active') AS repaired
+                    FROM user WHERE EXISTS (SELECT 1 FROM device WHERE device.user_id = user.id
+                      AND device.status = 'invalidated' AND device.status_reason = ?)
+                    ORDER BY user.name
+                    """, arguments: [current.id, Self.reactivatedReason]
+            ).map { RepairStatus(user: $0[0], repaired: $0[1]) }
+        }
+    }
+
+    /// The phone number of each user, for texting campaign codes.
+    public func phoneNumbers(users: [String]) async throws -> [String: String] {
+        try await pool.read { db in
+            var numbers: [String: String] = [:]
+            for name in users {
+                if let phone = try Self.user(named: name, db)?.phone { numbers[name] = phone }
+            }
+            return numbers
+        }
+    }
+
+    /// What `method auto` means for a user: push while an app is paired under the current activation,
+    /// else SMS when the user has a phone number (after a re-activation, say), else push, whose
+    /// refusal then says why.
+    public func defaultMethod(user name: String) async throws -> AuthMethod {
+        try await pool.read { db in
+            guard let user = try Self.user(named: name, db), let userId = user.id,
+                let activation = try Self.currentActivation(db)
+            else { return .push }
+            let paired =
+                try Bool.fetchOne(
+                    db,
+                    sql:
+                        "SELECT EXISTS (SELECT 1 FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active')",
+                    arguments: [userId, activation.id]) ?? false
+            return paired || user.phone == nil ? .push : .sms
+        }
+    }
+}
