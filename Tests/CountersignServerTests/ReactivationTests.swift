@@ -84,6 +84,29 @@ struct ReactivationTests {
         }
     }
 
+    @Test("within one tenant the new provider keeps the old configuration; another tenant starts from its own")
+    func tenantRule() async throws {
+        try await SignInSetup.run { setup in
+            let telephony = TelephonySettings(gateways: [
+                TelephonyGatewaySettings(url: "https://sms.example.com/send", authHeader: "Authorization: Bearer k")
+            ])
+            try await setup.server.store.setTelephonySettings(telephony, provider: "acme")
+            _ = try await setup.server.store.updateProviderSettings(name: "acme") { $0.allowAppPasswords = true }
+            try await createProvider(setup, "gamma")
+            let sameTenant = try await reactivate(setup, provider: "gamma")
+            #expect(!sameTenant.tenantChanged)
+            #expect(sameTenant.carriedOver == ["settings", "telephony gateways"])
+            #expect(try await setup.server.store.telephonySettings(provider: "gamma") == telephony)
+            #expect(try await setup.server.store.provider(named: "gamma").settings.allowAppPasswords)
+
+            try await createProvider(setup, "delta", tenant: "elsewhere")
+            let otherTenant = try await reactivate(setup, provider: "delta")
+            #expect(otherTenant.tenantChanged && otherTenant.carriedOver.isEmpty)
+            #expect(try await setup.server.store.telephonySettings(provider: "delta") == nil)
+            #expect(try await setup.server.store.provider(named: "delta").settings == ProviderSettings())
+        }
+    }
+
     @Test("sign-ins racing a re-activation all end in a final state with their log rows")
     func underLoad() async throws {
         try await SignInSetup.run { setup in

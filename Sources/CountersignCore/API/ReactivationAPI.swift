@@ -25,11 +25,14 @@ public struct ReactivationResult: Codable, Sendable, Equatable {
     public var signInsEnded: Int
     /// The new provider belongs to another tenant: settings start from the new provider's.
     public var tenantChanged: Bool
+    /// Within one tenant: what the new provider took over from the old one (it had none of its own).
+    public var carriedOver: [String]
 
     public init(
         activation: ActivationView, previousActivationId: String, previousProvider: String, usersToRepair: Int,
-        devicesInvalidated: Int, signInsEnded: Int, tenantChanged: Bool
+        devicesInvalidated: Int, signInsEnded: Int, tenantChanged: Bool, carriedOver: [String] = []
     ) {
+        self.carriedOver = carriedOver
         self.activation = activation
         self.previousActivationId = previousActivationId
         self.previousProvider = previousProvider

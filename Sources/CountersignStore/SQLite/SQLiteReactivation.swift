@@ -63,12 +63,50 @@ extension SQLiteRegistryStore {
                         relyingParty: challenge.relyingParty),
                     origin: origin, now: now)
             }
+            let tenantChanged = oldProvider?.tenant != provider.tenant
+            var carriedOver: [String] = []
+            if !tenantChanged, let oldProvider, oldProvider.id != provider.id {
+                carriedOver = try Self.carryOver(from: oldProvider, to: provider, secrets: secrets, db)
+            }
             let result = ReactivationResult(
                 activation: Self.activationView(record, providerName: provider.name), previousActivationId: old.id,
                 previousProvider: oldProvider?.name ?? "?", usersToRepair: users, devicesInvalidated: devices,
-                signInsEnded: pending.count, tenantChanged: oldProvider?.tenant != provider.tenant)
+                signInsEnded: pending.count, tenantChanged: tenantChanged, carriedOver: carriedOver)
             return (result, pending.map(\.id))
         }
+    }
+
+    /// Within one tenant a re-link keeps the configuration: the new provider gets the old one's
+    /// settings, telephony gateways and push credentials wherever it has none of its own. Another
+    /// tenant starts from the new provider's own settings. Returns what was carried over.
+    static func carryOver(from old: ProviderRecord, to new: ProviderRecord, secrets: SecretBox, _ db: Database) throws
+        -> [String]
+    {
+        var carried: [String] = []
+        var target = new
+        if new.settings == "{}", old.settings != "{}" {
+            target.settings = old.settings
+            try target.update(db)
+            carried.append("settings")
+        }
+        for (column, purpose, label) in [
+            ("telephony_settings_sealed", telephonySettingsPurpose, "telephony gateways"),
+            ("push_settings_sealed", pushSettingsPurpose, "push credentials"),
+        ] as [(String, (String) -> String, String)] {
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT (SELECT \(column) FROM provider WHERE id = ?), (SELECT \(column) FROM provider WHERE id = ?)",
+                arguments: [old.id, new.id])
+            guard let sealed: Data = row?[0], row?[1] as Data? == nil else { continue }
+            // Sealed values are bound to their provider's name, so they are opened and sealed again.
+            let plain = try secrets.open(sealed, purpose: purpose(old.name))
+            try db.execute(
+                sql: "UPDATE provider SET \(column) = ? WHERE id = ?",
+                arguments: [try secrets.seal(plain, purpose: purpose(new.name)), new.id])
+            carried.append(label)
+        }
+        return carried
     }
 
     /// Users whose app pairing a re-activation ended, and whether each has paired again since.

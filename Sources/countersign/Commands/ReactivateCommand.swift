@@ -27,8 +27,12 @@ struct ReactivateCommand: AsyncParsableCommand {
         )
         if result.tenantChanged {
             print("The new provider is in another tenant: settings start from its own, not the old provider's.")
+        } else if !result.carriedOver.isEmpty {
+            print(
+                "Same tenant: carried over from '\(result.previousProvider)': \(result.carriedOver.joined(separator: ", "))."
+            )
         } else {
-            print("Same tenant: provider and user settings are kept.")
+            print("Same tenant: settings are kept.")
         }
         print("SMS, voice, hardware tokens and app passwords keep working. Next: countersign repair-campaign start")
     }

@@ -1,0 +1,97 @@
+import CountersignCore
+import CountersignPhoneKit
+import Foundation
+import Testing
+
+/// Re-activation with real processes: the server in development mode, its gateway emulator, the
+/// operator's command line and simulated phones.
+@Suite("Re-activation end to end with real processes", .serialized)
+struct ReactivationEndToEndTests {
+    let workspace: DevWorkspace
+
+    init() throws {
+        workspace = try DevWorkspace()
+    }
+
+    func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// `countersign auth USER --no-wait` and the number it prints.
+    func startPush(_ server: ServerProcess, _ apiKey: String, _ user: String) throws -> Executables.Result {
+        try workspace.admin(
+            server, ["auth", user, "--method", "push", "--no-wait", "--application", "VPN"],
+            environment: ["COUNTERSIGN_API_KEY": apiKey])
+    }
+
+    func number(in output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix("Number:") }?.split(separator: " ").last.map(String.init)
+    }
+
+    func approve(_ server: ServerProcess, _ apiKey: String, _ user: String) throws {
+        let started = try startPush(server, apiKey, user)
+        #expect(started.status == 0, "\(started.errors)")
+        let shown = try #require(self.number(in: started.output))
+        let listened = try workspace.phone([
+            "listen", "--phone", user, "--auto", "approve", "--number", shown, "--once", "--timeout", "30",
+        ])
+        #expect(listened.output.contains("the sign-in is approved"), "\(listened.output) \(listened.errors)")
+    }
+
+    @Test("re-activate: push refused, SMS still works, the stale phone is told, one user re-pairs, one is pending")
+    func reactivation() async throws {
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+        let created = try workspace.admin(server, ["client", "create", "vpn"])
+        let apiKey = try #require(created.output.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        for (user, phone) in [("ann", "+14155550131"), ("bob", "+14155550132")] {
+            #expect(try workspace.admin(server, ["user", "add", user, "--phone", phone]).status == 0)
+            let url = try #require(
+                try workspace.admin(server, ["user", "pair", user]).output.split(separator: "\n").last.map(String.init))
+            #expect(try workspace.phone(["pair", url, "--platform", "apns", "--phone", user]).status == 0)
+        }
+        try approve(server, apiKey, "ann")
+
+        // A new provider in the same tenant as the development one keeps its gateways.
+        #expect(
+            try workspace.admin(server, ["provider", "create", "beta", "--billing", "per-user", "--tenant", "local"])
+                .status == 0)
+        let relinked = try workspace.admin(server, ["reactivate", "--provider", "beta"])
+        #expect(relinked.status == 0, "\(relinked.errors)")
+        #expect(relinked.output.contains("2 users and 2 mobile-app pairings must re-pair"), "\(relinked.output)")
+
+        let refused = try startPush(server, apiKey, "ann")
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("must be paired (again)"), "\(refused.errors)")
+
+        // SMS keeps working through the carried-over gateway.
+        let terminal = Terminal()
+        defer { terminal.close() }
+        let auth = Executables.directory.appendingPathComponent("countersign").path
+        try terminal.start(
+            "env COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_API_KEY=\(shellQuoted(apiKey)) \(shellQuoted(auth)) auth ann --method sms"
+        )
+        _ = try await terminal.waitFor("Code from the text message:")
+        let text = try workspace.phone(["sms", "--phone", "ann", "--number", "+14155550131", "--code-only"])
+        try terminal.type(text.output.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try await terminal.waitFor("Result:").contains("Result:      approved"))
+
+        // The stale phone is told what is wrong and what to do.
+        let stale = try workspace.phone(["listen", "--phone", "ann", "--once", "--timeout", "5"])
+        #expect(stale.output.contains("Authentication request is not for an activated account"), "\(stale.output)")
+        #expect(stale.output.contains("countersign-phone remove"))
+
+        // Ann re-pairs with the campaign's code and approves again; Bob has not.
+        let campaign = try workspace.admin(server, ["repair-campaign", "start", "--format", "json"])
+        let issued = try APIJSON.makeDecoder().decode([RepairStatus].self, from: Data(campaign.output.utf8))
+        #expect(issued.map(\.user) == ["ann", "bob"])
+        let url = try #require(issued.first?.pairingURL)
+        let account = try workspace.phoneState("ann").account(named: nil)
+        #expect(try workspace.phone(["remove", account.deviceId, "--phone", "ann"]).status == 0)
+        #expect(try workspace.phone(["pair", url, "--platform", "apns", "--phone", "ann"]).status == 0)
+        try approve(server, apiKey, "ann")
+
+        let status = try workspace.admin(server, ["repair-campaign", "status", "--format", "json"])
+        let statuses = try APIJSON.makeDecoder().decode([RepairStatus].self, from: Data(status.output.utf8))
+        #expect(statuses == [RepairStatus(user: "ann", repaired: true), RepairStatus(user: "bob", repaired: false)])
+        #expect(try await server.terminate() == 0)
+    }
+}
