@@ -176,6 +176,16 @@ let package = Package(
             path: "Benchmarks/OneTimeCodes",
             swiftSettings: strictSwift6
         ),
+        .executableTarget(
+            name: "reactivation-benchmark",
+            dependencies: [
+                "BenchmarkSupport", "CountersignCore", "CountersignStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/Reactivation",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],

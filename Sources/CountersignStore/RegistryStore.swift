@@ -25,11 +25,15 @@ public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore, PhoneStor
     func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws -> ActivationView
     func currentActivation() async throws -> ActivationView?
     /// Re-links the server with a new activation and server key, and in the same transaction
-    /// invalidates every app paired under the old one, cancels their queued pushes and ends their
+    /// invalidates every app paired under the old one (they are refused from this commit on; their
+    /// rows are marked by `markSupersededDevices`), cancels their queued pushes and ends their
     /// pending push sign-ins as failed. Returns what changed and the ended sign-ins' ids.
     func reactivate(
         providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
     ) async throws -> (result: ReactivationResult, endedChallenges: [String])
+    /// Writes the invalidation into the superseded apps among rowids (`cursor`, `cursor + span`];
+    /// returns the next cursor, nil when past the last row.
+    func markSupersededDevices(after cursor: Int64, span: Int64) async throws -> Int64?
     /// Users whose pairing a re-activation ended, and whether each has paired again.
     func repairStatus() async throws -> [RepairStatus]
     func phoneNumbers(users: [String]) async throws -> [String: String]

@@ -32,6 +32,20 @@ struct ReactivationTests {
             #expect(result.usersToRepair == 1 && result.devicesInvalidated == 1 && result.signInsEnded == 1)
             #expect(result.tenantChanged)
 
+            // Refused from the re-activation's commit on; the row is marked by the background sweep.
+            let listed = try await setup.admin.request("GET", "/v1/devices", as: [DeviceView].self)
+            #expect(listed.map(\.status) == [.invalidated])
+            #expect(listed.first?.statusReason == "server re-activated")
+            let next = try await setup.server.store.markSupersededDevices(after: 0, span: 10)
+            #expect(next == 10)
+            #expect(try await setup.server.store.markSupersededDevices(after: 10, span: 10) == nil)
+            let row = try await setup.server.pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT status, status_reason, status_changed_at FROM device")
+            }
+            #expect(row?["status"] == "invalidated")
+            #expect(row?["status_reason"] == "server re-activated")
+            #expect(row?["status_changed_at"] as Date? != nil)
+
             let ended = try await setup.outcome(pending.transactionId)
             #expect(ended.state == .failed && ended.reason == "server re-activated")
             let push = await #expect(throws: ClientError.self) { try await setup.start() }

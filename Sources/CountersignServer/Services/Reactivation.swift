@@ -13,7 +13,7 @@ struct Reactivation: Sendable {
             origin: environment.settings.logOrigin, now: environment.clock.now())
         // The new provider has its own push credentials; waiting relying parties learn their sign-in failed.
         await environment.push.invalidate()
-        await environment.wakeUps.signal(ended)
+        await environment.wakeUps.signal(ended + [SupersededDeviceSweeper.wakeUpKey])
         return result
     }
 

@@ -110,7 +110,10 @@ public struct ServerRunner: Sendable {
         let app = Application(
             router: CountersignRouter.make(environment: environment),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: options.serverName),
-            services: [dispatcher, ChallengeSweeper(environment: environment)],
+            services: [
+                dispatcher, ChallengeSweeper(environment: environment),
+                SupersededDeviceSweeper(environment: environment),
+            ],
             onServerRunning: { [output] channel in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
             },

@@ -27,17 +27,17 @@ extension SQLiteRegistryStore {
                 serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
             try record.insert(db)
 
-            let users =
-                try Int.fetchOne(
-                    db,
-                    sql: "SELECT COUNT(DISTINCT user_id) FROM device WHERE activation_id = ? AND status = 'active'",
-                    arguments: [old.id]) ?? 0
-            try db.execute(
-                sql: """
-                    UPDATE device SET status = 'invalidated', status_reason = ?, status_changed_at = ?
-                    WHERE activation_id = ? AND status = 'active'
-                    """, arguments: [Self.reactivatedReason, now, old.id])
-            let devices = db.changesCount
+            // The apps of the old activation stop working with this commit: every check of a device
+            // requires its activation to be current. Writing "invalidated" into each row is left to
+            // `markSupersededDevices`, in small batches, so that a million rows do not hold the
+            // database's one writer (and every SMS verification behind it) for seconds.
+            let counts = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*), COUNT(DISTINCT user_id) FROM device WHERE activation_id = ? AND status = 'active'",
+                arguments: [old.id])
+            let devices: Int = counts?[0] ?? 0
+            let users: Int = counts?[1] ?? 0
             // Pushes still queued for those apps would wake phones that can no longer answer.
             try db.execute(
                 sql: """
@@ -109,6 +109,26 @@ extension SQLiteRegistryStore {
         return carried
     }
 
+    /// Writes "invalidated (server re-activated)", with the time of the re-activation, into the rows
+    /// of superseded apps whose rowid lies in (`cursor`, `cursor + span`]. Returns the next cursor, or
+    /// nil once past the last row. Walking rowid ranges keeps each batch a short range scan, however
+    /// many rows earlier batches already marked.
+    public func markSupersededDevices(after cursor: Int64, span: Int64) async throws -> Int64? {
+        try await pool.write { db in
+            guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM device"), cursor < last else {
+                return nil
+            }
+            try db.execute(
+                sql: """
+                    UPDATE device SET status = 'invalidated', status_reason = ?,
+                      status_changed_at = (SELECT superseded_at FROM activation WHERE activation.id = device.activation_id)
+                    WHERE rowid > ? AND rowid <= ? AND status = 'active'
+                      AND activation_id IN (SELECT id FROM activation WHERE NOT is_current)
+                    """, arguments: [Self.reactivatedReason, cursor, cursor + span])
+            return cursor + span
+        }
+    }
+
     /// Users whose app pairing a re-activation ended, and whether each has paired again since.
     public func repairStatus() async throws -> [RepairStatus] {
         try await pool.read { db in
@@ -120,9 +140,10 @@ extension SQLiteRegistryStore {
                       EXISTS (SELECT 1 FROM device AS d WHERE d.user_id = user.id AND d.activation_id = ?
                               AND d.status = 'active') AS repaired
                     FROM user WHERE EXISTS (SELECT 1 FROM device WHERE device.user_id = user.id
-                      AND device.status = 'invalidated' AND device.status_reason = ?)
+                      AND ((device.status = 'invalidated' AND device.status_reason = ?)
+                        OR (device.status = 'active' AND device.activation_id != ?)))
                     ORDER BY user.name
-                    """, arguments: [current.id, Self.reactivatedReason]
+                    """, arguments: [current.id, Self.reactivatedReason, current.id]
             ).map { RepairStatus(user: $0[0], repaired: $0[1]) }
         }
     }

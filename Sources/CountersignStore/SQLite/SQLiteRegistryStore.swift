@@ -214,7 +214,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             try code.update(db)
             let provider = try Self.cachedRecord(ProviderRecord.self, id: activation.providerId, db)
             return PairedDevice(
-                device: Self.deviceView(record, userName: user.name),
+                device: Self.deviceView(record, userName: user.name, currentActivationId: record.activationId),
                 activation: Self.activationView(activation, providerName: provider?.name ?? "?"))
         }
     }
@@ -223,15 +223,16 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func devices(user: String?) async throws -> [DeviceView] {
         try await pool.read { db in
+            let current = try Self.currentActivation(db)?.id
             if let user {
                 let userRecord = try Self.userRecord(named: user, db)
                 return try DeviceRecord.filter(Column("user_id") == userRecord.id).order(Column("created_at"))
-                    .fetchAll(db).map { Self.deviceView($0, userName: userRecord.name) }
+                    .fetchAll(db).map { Self.deviceView($0, userName: userRecord.name, currentActivationId: current) }
             }
             let names = try Dictionary(
                 UserRecord.fetchAll(db).map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
             return try DeviceRecord.order(Column("created_at")).fetchAll(db).map {
-                Self.deviceView($0, userName: names[$0.userId] ?? "?")
+                Self.deviceView($0, userName: names[$0.userId] ?? "?", currentActivationId: current)
             }
         }
     }
@@ -394,11 +395,18 @@ extension SQLiteRegistryStore {
 
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {
         let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
-        return deviceView(record, userName: userName)
+        return deviceView(record, userName: userName, currentActivationId: try Self.currentActivation(db)?.id)
     }
 
-    static func deviceView(_ record: DeviceRecord, userName: String) -> DeviceView {
-        DeviceView(
+    /// An app paired under an activation that is no longer current is invalidated from the moment of
+    /// the re-activation, even before the background sweep has written that into its row.
+    static func deviceView(_ record: DeviceRecord, userName: String, currentActivationId: String?) -> DeviceView {
+        var record = record
+        if record.status == DeviceStatus.active.rawValue, record.activationId != currentActivationId {
+            record.status = DeviceStatus.invalidated.rawValue
+            record.statusReason = reactivatedReason
+        }
+        return DeviceView(
             id: record.id, user: userName, activationId: record.activationId,
             platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
             environment: PushEnvironment(rawValue: record.environment) ?? .production,
