@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Implementations encrypt OATH secrets and server private keys before they reach storage, keep only
 /// hashes of activation codes and admin tokens, and make each method one transaction.
-public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore, PhoneStore {
+public protocol RegistryStore: PushOutboxStore, AuthStore, TokenStore, PhoneStore, ReportStore {
     // Providers
     func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView
     func providers() async throws -> [ProviderView]

@@ -133,3 +133,18 @@ import Testing
         #expect(error?.problem.contains(expected) == true, "\(String(describing: error))")
     }
 }
+
+@Suite struct CSVWriterTests {
+    @Test func nonASCIINamesCommasAndQuotesReadBackUnchanged() throws {
+        let rows: [[String?]] = [
+            ["user", "first_name", "last_name", "reason"],
+            ["zhang.wei", "伟", "张", "denied, wrong number"],
+            ["lukasz", "Łukasz", "Żółć-Gęś", "said \"not me\"\nthen hung up"],
+            ["empty", nil, "", "ok"],
+        ]
+        let text = rows.map(CSVWriter.record).joined()
+        #expect(text.hasSuffix("\r\n"))
+        let read = try CSVRecords.parse(text)
+        #expect(read.map(\.fields) == rows.map { $0.map { $0 ?? "" } })
+    }
+}

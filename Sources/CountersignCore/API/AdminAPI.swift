@@ -157,12 +157,15 @@ public struct UserView: Codable, Sendable, Equatable {
     public var activeDevices: Int
     /// Set while too many wrong codes keep the user's code methods locked.
     public var lockedUntil: Date?
+    /// Holds a license: left out of per-user billing.
+    public var licensed: Bool
 
     public init(
         name: String, firstName: String?, lastName: String?, email: String?, phone: String?, country: String?,
-        status: UserStatus, createdAt: Date, activeDevices: Int, lockedUntil: Date? = nil
+        status: UserStatus, createdAt: Date, activeDevices: Int, lockedUntil: Date? = nil, licensed: Bool = false
     ) {
         self.lockedUntil = lockedUntil
+        self.licensed = licensed
         self.name = name
         self.firstName = firstName
         self.lastName = lastName

@@ -31,12 +31,19 @@ public struct AuthLogEntry: Codable, Sendable, Equatable {
     public var clientIP: String?
     public var application: String?
     public var transactionId: String?
+    /// The client (relying party) that asked.
+    public var client: String?
+    /// The provider the server was linked to at the time.
+    public var provider: String?
 
     public init(
         id: Int64, time: Date, user: String, firstName: String?, lastName: String?, email: String?, phone: String?,
         deviceToken: String?, mode: String, result: AuthLogResult, outcome: String, reason: String?,
-        serverName: String, serverIP: String?, clientIP: String?, application: String?, transactionId: String?
+        serverName: String, serverIP: String?, clientIP: String?, application: String?, transactionId: String?,
+        client: String? = nil, provider: String? = nil
     ) {
+        self.client = client
+        self.provider = provider
         self.id = id
         self.time = time
         self.user = user

@@ -9,7 +9,13 @@ public enum SMSSender {
     /// +1 numbers share one country code across the North American Numbering Plan, so Canada and the
     /// Caribbean members are told apart from the US by area code.
     public static func country(of e164: String, fallback: String?) -> String {
-        guard e164.hasPrefix("+1"), e164.utf8.count >= 5 else { return fallback ?? "ZZ" }
+        guard e164.hasPrefix("+1"), e164.utf8.count >= 5 else {
+            let digits = e164.dropFirst()
+            for length in [3, 2] {
+                if let code = callingCodes[String(digits.prefix(length))] { return code }
+            }
+            return fallback ?? "ZZ"
+        }
         let areaCode = String(e164.dropFirst(2).prefix(3))
         if canadianAreaCodes.contains(areaCode) { return "CA" }
         if let other = otherNANPAreaCodes[areaCode] { return other }
@@ -34,6 +40,15 @@ public enum SMSSender {
         "387", "403", "416", "418", "428", "431", "437", "438", "450", "460", "468", "474", "506", "514", "519",
         "548", "579", "581", "584", "587", "604", "613", "639", "647", "672", "683", "705", "709", "742", "753",
         "778", "780", "782", "807", "819", "825", "867", "873", "879", "902", "905", "942",
+    ]
+
+    /// Countries by their calling code, for the common destinations outside the NANP. Codes that
+    /// several countries share (7: Russia and Kazakhstan) are left to the user's country setting.
+    static let callingCodes: [String: String] = [
+        "44": "GB", "33": "FR", "49": "DE", "48": "PL", "86": "CN", "91": "IN", "61": "AU", "81": "JP", "34": "ES",
+        "39": "IT", "31": "NL", "46": "SE", "47": "NO", "45": "DK", "41": "CH", "43": "AT", "32": "BE", "353": "IE",
+        "351": "PT", "55": "BR", "52": "MX", "27": "ZA", "65": "SG", "852": "HK", "82": "KR", "64": "NZ", "972": "IL",
+        "971": "AE", "420": "CZ", "36": "HU", "30": "GR", "90": "TR", "358": "FI", "380": "UA", "40": "RO",
     ]
 
     /// NANP members that are neither the US (with its territories) nor Canada.

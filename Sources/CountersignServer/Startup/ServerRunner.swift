@@ -25,6 +25,8 @@ public struct ServerRunner: Sendable {
         public var pushLimits = PushLimits()
         public var lockout = LockoutPolicy()
         public var phoneLimits = PhoneLimits()
+        /// Days the auth log is kept; 0 keeps it all.
+        public var logRetentionDays = 0
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,

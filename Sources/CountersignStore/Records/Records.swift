@@ -64,6 +64,7 @@ struct UserRecord: SnakeCaseRecord {
     var failedAttempts: Int = 0
     var lockedUntil: Date?
     var lockouts: Int = 0
+    var licensed: Bool = false
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -78,6 +79,7 @@ struct UserRecord: SnakeCaseRecord {
         case pushBlockedUntil = "push_blocked_until"
         case failedAttempts = "failed_attempts"
         case lockedUntil = "locked_until"
+        case licensed
         case lockouts
     }
 }
@@ -336,10 +338,12 @@ struct PhoneChallengeRecord: SnakeCaseRecord {
     var state: String
     var reason: String?
     var answeredAt: Date?
+    var provider: String?
 
     enum CodingKeys: String, CodingKey {
         case id
         case userId = "user_id"
+        case provider
         case method
         case secretHash = "secret_hash"
         case phone

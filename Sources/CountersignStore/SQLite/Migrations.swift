@@ -249,6 +249,17 @@ enum Migrations {
                 table.add(column: "telephony_settings_sealed", .blob)
             }
         }
+        migrator.registerMigration("v9-reports") { db in
+            // Users who hold a license are left out of per-user billing.
+            try db.alter(table: "user") { table in
+                table.add(column: "licensed", .boolean).notNull().defaults(to: false)
+            }
+            // SMS and voice counts go to the provider that sent them.
+            try db.alter(table: "phone_challenge") { table in
+                table.add(column: "provider", .text)
+            }
+            try db.execute(sql: "CREATE INDEX phone_challenge_by_time ON phone_challenge(created_at)")
+        }
         return migrator
     }
 

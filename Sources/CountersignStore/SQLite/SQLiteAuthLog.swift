@@ -79,6 +79,7 @@ extension SQLiteRegistryStore {
             lastName: record.lastName, email: record.email, phone: record.phone, deviceToken: record.deviceToken,
             mode: record.mode, result: AuthLogResult(rawValue: record.result) ?? .denied, outcome: record.outcome,
             reason: record.reason, serverName: record.serverName, serverIP: record.serverIp, clientIP: record.clientIp,
-            application: record.application, transactionId: record.transactionId)
+            application: record.application, transactionId: record.transactionId, client: record.relyingParty,
+            provider: record.provider)
     }
 }

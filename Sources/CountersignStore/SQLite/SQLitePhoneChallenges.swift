@@ -73,7 +73,7 @@ extension SQLiteRegistryStore {
                 phone: phone, country: country, sender: sender, relyingParty: challenge.relyingParty,
                 application: challenge.context.application, clientIp: challenge.context.clientIP, createdAt: now,
                 deadlineAt: now.addingTimeInterval(challenge.lifetime), state: AuthState.pending.rawValue, reason: nil,
-                answeredAt: nil)
+                answeredAt: nil, provider: provider.name)
             try record.insert(db)
             return .success(
                 PhoneDelivery(

@@ -19,14 +19,6 @@ extension SQLiteRegistryStore {
             let oldProvider = try Self.cachedRecord(ProviderRecord.self, id: old.providerId, db)
             if old.providerId == provider.id, !force { throw StoreError.sameProvider(provider.name) }
 
-            old.isCurrent = false
-            old.supersededAt = now
-            try old.update(db)
-            let record = ActivationRecord(
-                id: id, providerId: provider.id ?? 0, serverPublicKey: serverKey.publicKey.x963Representation,
-                serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
-            try record.insert(db)
-
             // The apps of the old activation stop working with this commit: every check of a device
             // requires its activation to be current. Writing "invalidated" into each row is left to
             // `markSupersededDevices`, in small batches, so that a million rows do not hold the
@@ -63,6 +55,15 @@ extension SQLiteRegistryStore {
                         relyingParty: challenge.relyingParty),
                     origin: origin, now: now)
             }
+            // The switch comes after the failed sign-ins' log rows, so that they count for the old provider.
+            old.isCurrent = false
+            old.supersededAt = now
+            try old.update(db)
+            let record = ActivationRecord(
+                id: id, providerId: provider.id ?? 0, serverPublicKey: serverKey.publicKey.x963Representation,
+                serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
+            try record.insert(db)
+
             let tenantChanged = oldProvider?.tenant != provider.tenant
             var carriedOver: [String] = []
             if !tenantChanged, let oldProvider, oldProvider.id != provider.id {

@@ -390,7 +390,8 @@ extension SQLiteRegistryStore {
         UserView(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,
-            createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil)
+            createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil,
+            licensed: record.licensed)
     }
 
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {

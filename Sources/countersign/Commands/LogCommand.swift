@@ -4,7 +4,14 @@ import Foundation
 
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "log", abstract: "Read the authentication log, newest first.")
+        commandName: "log", abstract: "Read the authentication log, newest first.",
+        subcommands: [ReadLogCommand.self, PruneCommand.self],
+        defaultSubcommand: ReadLogCommand.self)
+}
+
+struct ReadLogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read", abstract: "Read the authentication log, newest first.")
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
     @Option(help: "Only this user's attempts.") var user: String?

@@ -48,6 +48,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "SMS codes and voice calls per user in 5 minutes (1-100).")
     var maxPhoneSends: Int = PhoneLimits().maxSends
 
+    @Option(help: "Days to keep the auth log (0 keeps it all); the current month is never pruned.")
+    var logRetentionDays: Int = 0
+
     @Option(help: "How long a fraud report blocks push for the user, in minutes.")
     var fraudBlockMinutes: Int = Int(PushLimits().fraudBlock / 60)
 
@@ -81,6 +84,9 @@ struct ServerCommand: AsyncParsableCommand {
         guard (30...Int(PhoneLimits.maxSMSCodeLifetime)).contains(smsCodeTimeout) else {
             throw ValidationError(
                 "--sms-code-timeout must be between 30 and \(Int(PhoneLimits.maxSMSCodeLifetime)) seconds")
+        }
+        guard (0...36_500).contains(logRetentionDays) else {
+            throw ValidationError("--log-retention-days must be between 0 and 36500")
         }
         guard (1...100).contains(maxPhoneSends) else {
             throw ValidationError("--max-phone-sends must be between 1 and 100")
@@ -118,6 +124,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.challengeTimeout = TimeInterval(authTimeout)
         options.pushLimits = try pushLimits()
         options.lockout = LockoutPolicy(maxFailures: lockoutAfter)
+        options.logRetentionDays = logRetentionDays
         options.phoneLimits = PhoneLimits(smsCodeLifetime: TimeInterval(smsCodeTimeout), maxSends: maxPhoneSends)
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)

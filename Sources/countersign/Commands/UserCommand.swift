@@ -6,7 +6,8 @@ struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage users and pair their phones.",
         subcommands: [
-            Add.self, List.self, Show.self, Disable.self, Enable.self, Unlock.self, Reset.self, Delete.self, Pair.self,
+            Add.self, List.self, Show.self, Disable.self, Enable.self, Unlock.self, Reset.self, LicenseCommand.self,
+            Delete.self, Pair.self,
         ])
 
     struct Add: AsyncParsableCommand {

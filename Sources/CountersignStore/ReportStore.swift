@@ -1,0 +1,13 @@
+import CountersignCore
+import Foundation
+
+/// Usage and billing reports, licenses, and log retention.
+public protocol ReportStore: Sendable {
+    func setLicense(user: String, licensed: Bool) async throws -> UserView
+    /// Every provider's month: users configured for MFA (counted for the provider linked at the
+    /// month's end), verifications by method and result, SMS and voice by country, and what is billed.
+    func usage(month: ReportMonth, now: Date) async throws -> UsageReport
+    /// Deletes auth-log rows older than `before`, but never the current month's; returns how many
+    /// and the cut-off used.
+    func pruneAuthLog(before: Date, now: Date) async throws -> PruneLogResult
+}

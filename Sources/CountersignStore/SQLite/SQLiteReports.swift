@@ -1,0 +1,95 @@
+import CountersignCore
+import Foundation
+import GRDB
+
+// Usage, billing and retention over the auth log and the registry.
+extension SQLiteRegistryStore {
+    public func setLicense(user name: String, licensed: Bool) async throws -> UserView {
+        try await pool.write { db in
+            var record = try Self.userRecord(named: name, db)
+            record.licensed = licensed
+            try record.update(db)
+            return try Self.userView(record, db)
+        }
+    }
+
+    public func usage(month: ReportMonth, now: Date) async throws -> UsageReport {
+        let start = month.start
+        let end = month.end
+        return try await pool.read { db in
+            // The provider linked at the month's end (or now, for the current month) has the users.
+            let at = min(end, now)
+            let linked = try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT provider_id FROM activation WHERE created_at <= ?
+                    AND (superseded_at IS NULL OR superseded_at >= ?) ORDER BY created_at DESC LIMIT 1
+                    """, arguments: [at, at])
+            // Configured for MFA: enabled, existing before the month ended, and holding a factor.
+            let users = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*), COALESCE(SUM(licensed), 0) FROM user
+                    WHERE created_at < ? AND status = 'enabled' AND (
+                      phone IS NOT NULL
+                      OR EXISTS (SELECT 1 FROM device WHERE device.user_id = user.id AND device.created_at < ?
+                                 AND device.status != 'removed')
+                      OR EXISTS (SELECT 1 FROM hardware_token WHERE hardware_token.user_id = user.id)
+                      OR EXISTS (SELECT 1 FROM app_password WHERE app_password.user_id = user.id))
+                    """, arguments: [end, end])
+            let configured: Int = users?[0] ?? 0
+            let licensed: Int = users?[1] ?? 0
+
+            var verifications: [String: [MethodCount]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider, mode, result, COUNT(*) FROM auth_log
+                    WHERE time >= ? AND time < ? AND outcome != 'refused' GROUP BY provider, mode, result
+                    ORDER BY provider, mode, result
+                    """, arguments: [start, end])
+            {
+                let provider: String = row[0] ?? ""
+                verifications[provider, default: []].append(
+                    MethodCount(method: row[1], result: AuthLogResult(rawValue: row[2]) ?? .denied, count: row[3]))
+            }
+            var sends: [String: [CountryCount]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT provider, country, method, COUNT(*) FROM phone_challenge
+                    WHERE created_at >= ? AND created_at < ? GROUP BY provider, country, method
+                    ORDER BY provider, country, method
+                    """, arguments: [start, end])
+            {
+                let provider: String = row[0] ?? ""
+                sends[provider, default: []].append(CountryCount(country: row[1], method: row[2], count: row[3]))
+            }
+
+            let providers = try ProviderRecord.order(Column("name")).fetchAll(db).compactMap {
+                provider -> ProviderUsage? in
+                let isLinked = provider.id == linked
+                let counts = verifications[provider.name] ?? []
+                let phone = sends[provider.name] ?? []
+                guard isLinked || !counts.isEmpty || !phone.isEmpty else { return nil }
+                let billing = BillingModel(rawValue: provider.billing) ?? .perUser
+                let userCount = isLinked ? configured : 0
+                let licensedCount = isLinked ? licensed : 0
+                let billable =
+                    billing == .perUser ? userCount - licensedCount : counts.reduce(0) { $0 + $1.count }
+                return ProviderUsage(
+                    provider: provider.name, billing: billing, usersConfigured: userCount,
+                    licensedUsers: licensedCount, verifications: counts, phoneSends: phone, billable: billable)
+            }
+            return UsageReport(month: month.description, providers: providers)
+        }
+    }
+
+    public func pruneAuthLog(before: Date, now: Date) async throws -> PruneLogResult {
+        let cutoff = min(before, ReportMonth(containing: now).start)
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM auth_log WHERE time < ?", arguments: [cutoff])
+            return PruneLogResult(deleted: db.changesCount, before: cutoff)
+        }
+    }
+}
