@@ -186,6 +186,15 @@ let package = Package(
             path: "Benchmarks/Reactivation",
             swiftSettings: strictSwift6
         ),
+        .executableTarget(
+            name: "report-benchmark",
+            dependencies: [
+                "BenchmarkSupport", "CountersignCore", "CountersignStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/Reports",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],

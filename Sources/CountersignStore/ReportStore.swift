@@ -10,4 +10,7 @@ public protocol ReportStore: Sendable {
     /// Deletes auth-log rows older than `before`, but never the current month's; returns how many
     /// and the cut-off used.
     func pruneAuthLog(before: Date, now: Date) async throws -> PruneLogResult
+    /// Recounts the monthly usage counters from the log (they are kept with every row; this is for
+    /// rows that reached the log some other way, and what the migration did for older rows).
+    func rebuildUsageCounts() async throws
 }

@@ -260,8 +260,27 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX phone_challenge_by_time ON phone_challenge(created_at)")
         }
+        migrator.registerMigration("v10-usage-counts") { db in
+            // Verifications per month, provider, method and result, kept with every log row so that a
+            // month's report reads a few rows instead of millions, and survives pruning of the log.
+            try db.execute(
+                sql: """
+                    CREATE TABLE usage_count (
+                      month TEXT NOT NULL, provider TEXT NOT NULL, mode TEXT NOT NULL, result TEXT NOT NULL,
+                      count INTEGER NOT NULL, PRIMARY KEY (month, provider, mode, result)) WITHOUT ROWID
+                    """)
+            try db.execute(sql: rebuildUsageCounts)
+        }
         return migrator
     }
+
+    /// Counts every decided verification already in the log (refusals asked nothing of the user).
+    static let rebuildUsageCounts = """
+        INSERT INTO usage_count (month, provider, mode, result, count)
+        SELECT substr(time, 1, 7), COALESCE(provider, ''), mode, result, COUNT(*) FROM auth_log
+        WHERE outcome != 'refused' GROUP BY 1, 2, 3, 4
+        ON CONFLICT (month, provider, mode, result) DO UPDATE SET count = excluded.count
+        """
 
     /// The states a sign-in can be in (AuthState), for CHECK constraints. Fixed here, not derived
     /// from the enum, because a migration must never change once it has run.

@@ -35,6 +35,15 @@ extension SQLiteRegistryStore {
             application: line.application, transactionId: line.transactionId, relyingParty: line.relyingParty,
             provider: provider)
         try record.insert(db)
+        guard line.outcome != "refused" else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO usage_count (month, provider, mode, result, count) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT (month, provider, mode, result) DO UPDATE SET count = count + 1
+                """
+        ).execute(arguments: [
+            ReportMonth(containing: now).description, provider ?? "", line.mode, line.result.rawValue,
+        ])
     }
 
     /// Writes the row for an attempt refused before anything was asked of the user.

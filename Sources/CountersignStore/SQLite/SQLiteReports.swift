@@ -44,10 +44,9 @@ extension SQLiteRegistryStore {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT provider, mode, result, COUNT(*) FROM auth_log
-                    WHERE time >= ? AND time < ? AND outcome != 'refused' GROUP BY provider, mode, result
+                    SELECT provider, mode, result, count FROM usage_count WHERE month = ?
                     ORDER BY provider, mode, result
-                    """, arguments: [start, end])
+                    """, arguments: [month.description])
             {
                 let provider: String = row[0] ?? ""
                 verifications[provider, default: []].append(
@@ -91,5 +90,9 @@ extension SQLiteRegistryStore {
             try db.execute(sql: "DELETE FROM auth_log WHERE time < ?", arguments: [cutoff])
             return PruneLogResult(deleted: db.changesCount, before: cutoff)
         }
+    }
+
+    public func rebuildUsageCounts() async throws {
+        try await pool.write { db in try db.execute(sql: Migrations.rebuildUsageCounts) }
     }
 }
