@@ -229,17 +229,26 @@ extension SQLiteRegistryStore {
     static func timeOut(
         _ db: Database, _ challenge: inout ChallengeRecord, user: UserRecord?, origin: AuthLogOrigin, now: Date
     ) throws {
-        challenge.state = AuthState.timeout.rawValue
-        challenge.reason = timeoutReason
+        try end(db, &challenge, state: .timeout, reason: timeoutReason, user: user, origin: origin, now: now)
+    }
+
+    /// Ends a pending push challenge without an answer (timeout, re-activation, user reset): records
+    /// why, cancels its queued pushes and writes its log row.
+    static func end(
+        _ db: Database, _ challenge: inout ChallengeRecord, state: AuthState, reason: String, user: UserRecord?,
+        origin: AuthLogOrigin, now: Date
+    ) throws {
+        challenge.state = state.rawValue
+        challenge.reason = reason
         challenge.answeredAt = now
         try challenge.update(db)
-        try cancelQueuedPushes(db, challengeId: challenge.id, reason: "the sign-in timed out", now: now)
+        try cancelQueuedPushes(db, challengeId: challenge.id, reason: reason, now: now)
         try appendLog(
             db,
             AuthLogLine(
-                user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied, outcome: "timeout",
-                reason: timeoutReason, application: challenge.application, clientIP: challenge.clientIp,
-                transactionId: challenge.id, relyingParty: challenge.relyingParty),
+                user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied,
+                outcome: state.rawValue, reason: reason, application: challenge.application,
+                clientIP: challenge.clientIp, transactionId: challenge.id, relyingParty: challenge.relyingParty),
             origin: origin, now: now)
     }
 

@@ -41,19 +41,10 @@ extension SQLiteRegistryStore {
                 Column("activation_id") == old.id && Column("state") == AuthState.pending.rawValue
             ).fetchAll(db)
             for var challenge in pending {
-                challenge.state = AuthState.failed.rawValue
-                challenge.reason = Self.reactivatedReason
-                challenge.answeredAt = now
-                try challenge.update(db)
                 let user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db)
-                try Self.appendLog(
-                    db,
-                    AuthLogLine(
-                        user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied,
-                        outcome: AuthState.failed.rawValue, reason: Self.reactivatedReason,
-                        application: challenge.application, clientIP: challenge.clientIp, transactionId: challenge.id,
-                        relyingParty: challenge.relyingParty),
-                    origin: origin, now: now)
+                try Self.end(
+                    db, &challenge, state: .failed, reason: Self.reactivatedReason, user: user, origin: origin, now: now
+                )
             }
             // The switch comes after the failed sign-ins' log rows, so that they count for the old provider.
             old.isCurrent = false

@@ -26,18 +26,8 @@ extension SQLiteRegistryStore {
                 Column("user_id") == userId && Column("state") == AuthState.pending.rawValue
             ).fetchAll(db)
             for var challenge in pushes {
-                challenge.state = AuthState.failed.rawValue
-                challenge.reason = Self.resetReason
-                challenge.answeredAt = now
-                try challenge.update(db)
-                try Self.cancelQueuedPushes(db, challengeId: challenge.id, reason: Self.resetReason, now: now)
-                try Self.appendLog(
-                    db,
-                    AuthLogLine(
-                        user: user, userName: user.name, mode: challenge.method, result: .denied, outcome: "failed",
-                        reason: Self.resetReason, application: challenge.application, clientIP: challenge.clientIp,
-                        transactionId: challenge.id, relyingParty: challenge.relyingParty),
-                    origin: origin, now: now)
+                try Self.end(
+                    db, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
                 ended += 1
             }
             let phones = try PhoneChallengeRecord.filter(
