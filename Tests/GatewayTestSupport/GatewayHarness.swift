@@ -31,6 +31,7 @@ public struct GatewayHarness: Sendable {
     {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "countersign-gateway-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: 0)
         let server = GatewayServer(
             identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock,

@@ -12,7 +12,9 @@ import HummingbirdTesting
 /// A server environment on a real SQLite file in a fresh folder, activated with provider "acme",
 /// with user "alice" and an admin token.
 struct TestServer {
-    let folder: URL
+    /// Removed once the last copy of this server (and of its restarts) is gone.
+    let temporary: TemporaryFolder
+    var folder: URL { temporary.url }
     let pool: DatabasePool
     let environment: ServerEnvironment
     let clock: ManualClock
@@ -40,8 +42,8 @@ struct TestServer {
             CreateUserRequest(name: "alice", firstName: "Alice", lastName: nil, email: nil, phone: nil, country: nil),
             now: clock.now())
         return TestServer(
-            folder: folder, pool: pool, environment: environment, clock: clock, adminToken: adminToken,
-            masterKey: masterKey)
+            temporary: TemporaryFolder(folder), pool: pool, environment: environment, clock: clock,
+            adminToken: adminToken, masterKey: masterKey)
     }
 
     static func environment(pool: DatabasePool, masterKey: [UInt8], clock: ManualClock) throws -> ServerEnvironment {
@@ -54,7 +56,7 @@ struct TestServer {
     func restarted() throws -> TestServer {
         let pool = try SQLiteDatabase.open(path: databasePath)
         return TestServer(
-            folder: folder, pool: pool,
+            temporary: temporary, pool: pool,
             environment: try Self.environment(pool: pool, masterKey: masterKey, clock: clock),
             clock: clock, adminToken: adminToken, masterKey: masterKey)
     }
@@ -98,4 +100,11 @@ extension TestResponse {
     var errorMessage: String? {
         try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView)).error.message
     }
+}
+
+/// A folder that deletes itself when the last reference to it goes.
+final class TemporaryFolder: Sendable {
+    let url: URL
+    init(_ url: URL) { self.url = url }
+    deinit { try? FileManager.default.removeItem(at: url) }
 }
