@@ -1,6 +1,7 @@
 import CountersignClient
 import CountersignCore
 import CountersignGateway
+import CountersignPhoneKit
 import Foundation
 import GRDB
 import GatewayTestSupport
@@ -114,6 +115,30 @@ struct PhoneSignInTests {
             #expect(carol.method == .sms)
             #expect(await gateway.telephony.messages(to: Self.carolPhone, after: 0).count == 1)
             #expect(try await setup.start(Self.request(.auto, user: "alice")).method == .push)
+        }
+    }
+
+    @Test("after a re-activation the campaign texts each user a fresh pairing link, and says who has no phone")
+    func repairCampaignBySMS() async throws {
+        try await Self.run { setup, gateway in
+            let code = try await setup.server.pairingCode(for: "carol")
+            _ = try await PhoneClient(clock: setup.server.clock).pair(
+                PairingURL(server: setup.api.baseURL, code: code), platform: .pollOnly, pushToken: nil)
+            _ = try await setup.admin.request(
+                "POST", "/v1/providers", body: CreateProviderRequest(name: "beta", billing: .perUser, tenant: nil),
+                as: ProviderView.self)
+            _ = try await setup.admin.request(
+                "POST", "/v1/activations/reactivate", body: ReactivateRequest(provider: "beta"),
+                as: ReactivationResult.self)
+
+            let issued = try await setup.admin.request(
+                "POST", "/v1/repair-campaign", body: StartRepairCampaignRequest(send: .sms), as: [RepairStatus].self)
+            #expect(issued.map(\.user) == ["alice", "carol"])
+            #expect(issued.first?.problem == "no phone number")
+            #expect(issued.last?.problem == nil)
+            let text = try #require(await gateway.telephony.messages(to: Self.carolPhone, after: 0).last)
+            #expect(text.text.contains("countersign://pair?"), "\(text.text)")
+            #expect(SMSSender.usShortCodes.contains(text.from))
         }
     }
 
