@@ -30,27 +30,29 @@ public struct GatewayClient: Sendable {
 
     /// Notifications after `after`, waiting up to `wait` seconds for the first one.
     public func inbox(token: String, after: Int = 0, wait: Int = 0) async throws -> [PushGatewayAPI.Delivery] {
-        // Tokens are hex or base64url: safe in a path segment as they are.
-        let escaped = token.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? token
-        return try await http.request(
-            "GET", "/gateway/devices/\(escaped)/inbox?after=\(after)&wait=\(wait)", as: [PushGatewayAPI.Delivery].self)
+        try await http.request(
+            "GET", "/gateway/devices/\(Self.pathSegment(token))/inbox?after=\(after)&wait=\(wait)",
+            as: [PushGatewayAPI.Delivery].self)
     }
 
     /// Texts and calls for `number` after `after`, waiting up to `wait` seconds for the first one.
     public func phoneMessages(number: String, after: Int = 0, wait: Int = 0) async throws
         -> [TelephonyGatewayAPI.PhoneMessage]
     {
-        let escaped = number.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? number
-        return try await http.request(
-            "GET", "/gateway/phones/\(escaped)/messages?after=\(after)&wait=\(wait)",
+        try await http.request(
+            "GET", "/gateway/phones/\(Self.pathSegment(number))/messages?after=\(after)&wait=\(wait)",
             as: [TelephonyGatewayAPI.PhoneMessage].self)
     }
 
     /// Answers a call by pressing keys; the gateway posts them to the server and relays its answer.
     public func press(callId: String, digits: String) async throws -> TelephonyGatewayAPI.PressResult {
-        let escaped = callId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? callId
-        return try await http.request(
-            "POST", "/gateway/calls/\(escaped)/press", body: TelephonyGatewayAPI.Press(digits: digits),
+        try await http.request(
+            "POST", "/gateway/calls/\(Self.pathSegment(callId))/press", body: TelephonyGatewayAPI.Press(digits: digits),
             as: TelephonyGatewayAPI.PressResult.self)
+    }
+
+    /// A token, number or call id as one path segment (the gateway decodes it again).
+    static func pathSegment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value
     }
 }

@@ -44,6 +44,18 @@ public struct HOTP: Sendable {
         }
     }
 
+    /// The first of `counters` whose code is `candidate`, or nil (also for a candidate that is not
+    /// `digits` decimal digits). Every counter is computed and compared, without branching on the
+    /// digits, so that timing reveals neither which counter matched nor how close a wrong code was.
+    public func firstMatch(_ candidate: String, counters: [UInt64]) -> UInt64? {
+        guard let wanted = parse(candidate) else { return nil }
+        var found: UInt64?
+        for (counter, value) in zip(counters, values(counters: counters)) where (value ^ wanted) == 0 && found == nil {
+            found = counter
+        }
+        return found
+    }
+
     /// 10^digits, by which the truncated value is reduced.
     var modulus: UInt32 { [1_000_000, 10_000_000, 100_000_000][digits - 6] }
 

@@ -14,5 +14,4 @@ public enum OATHAlgorithm: String, Codable, Sendable, CaseIterable {
         default: return nil
         }
     }
-
 }

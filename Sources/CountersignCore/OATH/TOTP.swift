@@ -43,7 +43,6 @@ public struct TOTP: Sendable {
     public func matchingStep(for candidate: String, at date: Date, window: Int = 1, lastUsedStep: UInt64? = nil)
         -> UInt64?
     {
-        guard let wanted = hotp.parse(candidate) else { return nil }
         let current = Int64(step(at: date))
         let steps = (-Int64(window)...Int64(window)).compactMap { offset -> UInt64? in
             let step = current + offset
@@ -51,12 +50,6 @@ public struct TOTP: Sendable {
             if let lastUsedStep, UInt64(step) <= lastUsedStep { return nil }
             return UInt64(step)
         }
-        var found: UInt64?
-        // Every step is compared, and without branching on the digits, so that timing reveals
-        // neither which step matched nor how close a wrong code was.
-        for (step, value) in zip(steps, hotp.values(counters: steps)) where (value ^ wanted) == 0 && found == nil {
-            found = step
-        }
-        return found
+        return hotp.firstMatch(candidate, counters: steps)
     }
 }

@@ -22,9 +22,9 @@ public enum SMSSender {
         return "US"
     }
 
-    /// The sender for a text to `e164`; `rotation` picks among the short codes. Nil when the
-    /// destination needs a long number and the provider has none.
-    public static func sender(for e164: String, country: String, longNumber: String?, rotation: Int) -> String? {
+    /// The sender for a text to a phone in `country` (from `country(of:fallback:)`); `rotation` picks
+    /// among the short codes. Nil when the destination needs a long number and the provider has none.
+    public static func sender(country: String, longNumber: String?, rotation: Int) -> String? {
         let codes: [String]
         switch country {
         case "US": codes = usShortCodes

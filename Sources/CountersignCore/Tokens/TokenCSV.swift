@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads the token CSV format that hardware-token vendors ship:
 /// `serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]]`.
 ///
@@ -17,14 +19,14 @@ public enum TokenCSV {
         var seeds: [TokenSeed] = []
         var serials: [String: Int] = [:]
         for (index, record) in records.enumerated() {
-            let first = record.fields[0].trimmed
+            let first = record.fields[0].trimmingCharacters(in: .whitespaces)
             if first.hasPrefix("#") { continue }
             if index == 0, first.lowercased().hasPrefix("serial") { continue }
             let location = "row \(record.line)"
             guard seeds.count < TokenImportLimits.maximumTokens else {
                 throw TokenImportError(location, "more than \(TokenImportLimits.maximumTokens) tokens in one file")
             }
-            let seed = try seed(from: record.fields.map(\.trimmed), location: location)
+            let seed = try seed(from: record.fields.map { $0.trimmingCharacters(in: .whitespaces) }, location: location)
             if let earlier = serials[seed.serial.lowercased()] {
                 throw TokenImportError(location, "serial '\(seed.serial)' already appears on row \(earlier)")
             }
@@ -87,14 +89,5 @@ public enum TokenCSV {
         } catch {
             throw TokenImportError(location, error.description)
         }
-    }
-}
-
-extension String {
-    var trimmed: String {
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
-        return String(scalars)
     }
 }

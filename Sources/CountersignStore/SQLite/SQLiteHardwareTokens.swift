@@ -119,14 +119,6 @@ extension SQLiteRegistryStore {
     static let hotpLookAhead: UInt64 = 10
 
     static func matchingCounter(_ code: String, hotp: HOTP, from next: UInt64) -> UInt64? {
-        guard let wanted = hotp.parse(code) else { return nil }
-        let counters = Array(next..<(next + hotpLookAhead))
-        // The first match wins; every counter is still compared, as in the TOTP window.
-        var found: UInt64?
-        for (counter, value) in zip(counters, hotp.values(counters: counters))
-        where (value ^ wanted) == 0 && found == nil {
-            found = counter
-        }
-        return found
+        hotp.firstMatch(code, counters: Array(next..<(next + hotpLookAhead)))
     }
 }

@@ -49,8 +49,7 @@ extension SQLiteRegistryStore {
             switch challenge.method {
             case .sms:
                 sender = SMSSender.sender(
-                    for: phone, country: country, longNumber: settings.smsLongNumber, rotation: challenge.senderRotation
-                )
+                    country: country, longNumber: settings.smsLongNumber, rotation: challenge.senderRotation)
             default:
                 sender = settings.voiceCallerId
             }

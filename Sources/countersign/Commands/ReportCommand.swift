@@ -46,9 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
 
             switch format {
             case .json:
-                let encoder = APIJSON.makeEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+                try OutputOptions.printJSON(entries)
             case .csv:
                 var text = CSVWriter.record(Self.header)
                 for entry in entries { text += CSVWriter.record(Self.fields(entry)) }

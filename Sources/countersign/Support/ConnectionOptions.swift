@@ -63,13 +63,16 @@ struct OutputOptions: ParsableArguments {
     /// Prints `value` as JSON, or calls `table` to print it for people.
     func print<Value: Encodable>(_ value: Value, table: (Value) -> String) throws {
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-        case .table:
-            Swift.print(table(value))
+        case .json: try Self.printJSON(value)
+        case .table: Swift.print(table(value))
         }
+    }
+
+    /// Pretty, sorted JSON with ISO 8601 dates: what every `--format json` prints.
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        Swift.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
