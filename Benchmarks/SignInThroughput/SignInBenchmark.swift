@@ -52,7 +52,7 @@ struct SignInBenchmark {
         var logger = Logger(label: "signin-benchmark")
         logger.logLevel = .warning
         let dispatcher = PushDispatcher(
-            outbox: store, sender: environment.push, maxInFlight: 128, logger: logger, metrics: environment.metrics,
+            outbox: store, sender: environment.push, logger: logger, metrics: environment.metrics,
             wakeUps: environment.wakeUps)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = Application(

@@ -9,8 +9,8 @@ import Synchronization
 public struct GatewayHarness: Sendable {
     public let server: GatewayServer
     public let port: Int
-    /// A client transport trusting the gateway's CA; shut down when the test ends.
-    public let transport: HTTPPushTransport
+    /// The push hot path's client transport, trusting the gateway's CA; shut down when the test ends.
+    public let transport: HTTP2PushTransport
     public var identity: GatewayIdentity { server.identity }
     public var state: GatewayState { server.state }
     public var baseURL: String { "https://127.0.0.1:\(port)" }
@@ -24,17 +24,23 @@ public struct GatewayHarness: Sendable {
             trustRootsPEM: identity.caCertificatePEM)
     }
 
+    /// Runs `body` with a gateway on `port` (0: any free one). A gateway given the `stateFolder` of
+    /// an earlier one keeps its CA and device tokens, as a restarted emulator does; the caller then
+    /// owns that folder.
     public static func run<T: Sendable>(
-        clock: any WallClock = SystemWallClock(), _ body: @Sendable (GatewayHarness) async throws -> T
+        clock: any WallClock = SystemWallClock(), port requestedPort: Int = 0, stateFolder: URL? = nil,
+        _ body: @Sendable (GatewayHarness) async throws -> T
     )
         async throws -> T
     {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "countersign-gateway-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: 0)
+        let folder =
+            stateFolder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                "countersign-gateway-\(UUID().uuidString)")
+        defer { if stateFolder == nil { try? FileManager.default.removeItem(at: folder) } }
+        let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: requestedPort)
         let server = GatewayServer(
-            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock,
+            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: requestedPort, clock: clock,
             telephonyToken: telephonyToken)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try await server.makeApplication { port in continuation.yield(port) }
@@ -43,7 +49,7 @@ public struct GatewayHarness: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             defer { group.cancelAll() }
-            let transport = try HTTPPushTransport(
+            let transport = try HTTP2PushTransport(
                 baseURL: "https://127.0.0.1:\(port)", trustRootsPEM: server.identity.caCertificatePEM)
             let result: Result<T, any Error>
             do {

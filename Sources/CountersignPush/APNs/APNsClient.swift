@@ -4,11 +4,11 @@ import Foundation
 /// Sends APNs notifications and reads the answers. A refused provider token is refreshed once, within
 /// the 20-minute rule, and the notification tried again with it.
 public struct APNsClient: Sendable {
-    public let transport: HTTPPushTransport
+    public let transport: any PushTransport
     public let tokens: APNsProviderTokens
     let clock: any WallClock
 
-    public init(transport: HTTPPushTransport, tokens: APNsProviderTokens, clock: any WallClock = SystemWallClock()) {
+    public init(transport: any PushTransport, tokens: APNsProviderTokens, clock: any WallClock = SystemWallClock()) {
         self.transport = transport
         self.tokens = tokens
         self.clock = clock

@@ -4,20 +4,23 @@ import Foundation
 /// Sends FCM v1 messages and reads the answers. A refused access token is replaced once and the
 /// message tried again with the new one.
 public struct FCMClient: Sendable {
-    public let transport: HTTPPushTransport
+    public let transport: any PushTransport
     public let tokens: FCMAccessTokens
     public let projectId: String
     let clock: any WallClock
 
-    /// Makes the access-token source too, trading grants at the account's token URI through `transport`.
-    public init(transport: HTTPPushTransport, account: FCMServiceAccount, clock: any WallClock = SystemWallClock())
-        throws
-    {
+    /// Makes the access-token source too, trading grants at the account's token URI through
+    /// `tokenTransport` (Google's token host is not the FCM host), or `transport` when none is given.
+    public init(
+        transport: any PushTransport, tokenTransport: (any PushTransport)? = nil, account: FCMServiceAccount,
+        clock: any WallClock = SystemWallClock()
+    ) throws {
+        let tokenTransport = tokenTransport ?? transport
         self.transport = transport
         self.projectId = account.projectId
         self.clock = clock
         self.tokens = try FCMAccessTokens(account: account, clock: clock) { tokenURI, form in
-            let response = try await transport.send(
+            let response = try await tokenTransport.send(
                 OutgoingRequest(
                     method: "POST", path: tokenURI, headers: [("content-type", "application/x-www-form-urlencoded")],
                     body: form))

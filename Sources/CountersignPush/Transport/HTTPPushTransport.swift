@@ -4,19 +4,10 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// An answer as the protocol code needs it.
-public struct PushTransportResponse: Sendable {
-    public var status: Int
-    public var body: Data
-    public var retryAfter: String?
-    /// "HTTP/2.0" when the connection negotiated HTTP/2 (ALPN h2).
-    public var httpVersion: String
-}
-
 /// Sends push requests with AsyncHTTPClient: one pooled client per push service, HTTP/2 when the
 /// server offers it, a deadline on every request, and trust roots that are a setting, so the real
 /// services and the local emulator are one setting apart.
-public final class HTTPPushTransport: Sendable {
+public final class HTTPPushTransport: PushTransport {
     public static let maximumAnswerBytes = 64 * 1024
     let client: HTTPClient
     public let baseURL: String

@@ -9,7 +9,7 @@ import Logging
 public actor PushClients: PushSender {
     private let store: any RegistryStore
     private let clock: any WallClock
-    typealias Built = (sender: ProviderPushSender, transports: [HTTPPushTransport])
+    typealias Built = (sender: ProviderPushSender, transports: [any PushTransport])
     private var current: Built?
     /// The build in progress: concurrent first sends share it instead of each opening connections.
     private var building: Task<Built, any Error>?
@@ -56,12 +56,12 @@ public actor PushClients: PushSender {
     }
 
     public static func build(_ settings: ProviderPushSettings?, clock: any WallClock) throws
-        -> (sender: ProviderPushSender, transports: [HTTPPushTransport])
+        -> (sender: ProviderPushSender, transports: [any PushTransport])
     {
-        var transports: [HTTPPushTransport] = []
+        var transports: [any PushTransport] = []
         var apns: APNsClient?
         if let settings = settings?.apns {
-            let transport = try HTTPPushTransport(baseURL: settings.baseURL, trustRootsPEM: settings.trustRootsPEM)
+            let transport = try HTTP2PushTransport(baseURL: settings.baseURL, trustRootsPEM: settings.trustRootsPEM)
             transports.append(transport)
             apns = APNsClient(
                 transport: transport,
@@ -71,10 +71,13 @@ public actor PushClients: PushSender {
         }
         var fcm: FCMClient?
         if let settings = settings?.fcm {
-            let transport = try HTTPPushTransport(baseURL: settings.baseURL, trustRootsPEM: settings.trustRootsPEM)
-            transports.append(transport)
+            let transport = try HTTP2PushTransport(baseURL: settings.baseURL, trustRootsPEM: settings.trustRootsPEM)
+            // Access tokens come from the account's token URI, on another host in production.
+            let tokenTransport = try HTTPPushTransport(
+                baseURL: settings.baseURL, trustRootsPEM: settings.trustRootsPEM)
+            transports += [transport, tokenTransport]
             let account = try JSONDecoder().decode(FCMServiceAccount.self, from: Data(settings.serviceAccountJSON.utf8))
-            fcm = try FCMClient(transport: transport, account: account, clock: clock)
+            fcm = try FCMClient(transport: transport, tokenTransport: tokenTransport, account: account, clock: clock)
         }
         return (
             ProviderPushSender(apns: apns, apnsTopic: settings?.apns?.topic ?? "", fcm: fcm, clock: clock), transports

@@ -34,45 +34,45 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// Claims the earliest due messages. One past its deadline is expired here instead, and one whose
+    /// device can no longer receive push is cancelled, so neither is ever sent. Only due rows are
+    /// read (the `push_outbox_due` index), however long the queue.
     public func claimDuePushes(now: Date, limit: Int) async throws -> [PendingPush] {
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE push_outbox SET state = 'expired', outcome = 'deadline passed', completed_at = ?
-                    WHERE state IN ('queued', 'sending') AND deadline_at <= ?
-                    """, arguments: [now, now])
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id, o.device_id, o.payload, o.collapse_id, o.deadline_at, o.attempts,
-                           d.platform, d.environment, d.push_token, d.status, d.push_token_invalid_at
-                    FROM push_outbox o JOIN device d ON d.id = o.device_id
-                    WHERE o.state = 'queued' AND o.next_attempt_at <= ?
-                    ORDER BY o.next_attempt_at LIMIT ?
-                    """, arguments: [now, limit])
+                db.cachedStatement(
+                    sql: """
+                        SELECT o.id, o.device_id, o.payload, o.collapse_id, o.deadline_at, o.attempts,
+                               d.platform, d.environment, d.push_token, d.status, d.push_token_invalid_at
+                        FROM push_outbox o JOIN device d ON d.id = o.device_id
+                        WHERE o.state = 'queued' AND o.next_attempt_at <= ?
+                        ORDER BY o.next_attempt_at LIMIT ?
+                        """), arguments: [now, limit])
             var claimed: [PendingPush] = []
+            claimed.reserveCapacity(rows.count)
             for row in rows {
                 let id: String = row["id"]
+                let deadline: Date = row["deadline_at"]
+                guard deadline > now else {
+                    try Self.complete(db, id: id, state: "expired", outcome: "deadline passed", now: now)
+                    continue
+                }
                 // A device removed, invalidated or without a live token since the message was queued.
                 guard let token: String = row["push_token"], row["push_token_invalid_at"] as Date? == nil,
                     row["status"] as String == DeviceStatus.active.rawValue,
                     let platform = DevicePlatform(rawValue: row["platform"]), platform != .pollOnly
                 else {
-                    try db.execute(
-                        sql:
-                            "UPDATE push_outbox SET state = 'cancelled', outcome = 'device cannot receive push', completed_at = ? WHERE id = ?",
-                        arguments: [now, id])
+                    try Self.complete(db, id: id, state: "cancelled", outcome: "device cannot receive push", now: now)
                     continue
                 }
                 let attempt = (row["attempts"] as Int) + 1
-                try db.execute(
-                    sql: "UPDATE push_outbox SET state = 'sending', attempts = ? WHERE id = ?",
-                    arguments: [attempt, id])
+                try db.cachedStatement(sql: "UPDATE push_outbox SET state = 'sending', attempts = ? WHERE id = ?")
+                    .execute(arguments: [attempt, id])
                 claimed.append(
                     PendingPush(
                         id: id, deviceId: row["device_id"], platform: platform,
                         environment: PushEnvironment(rawValue: row["environment"]) ?? .production, pushToken: token,
-                        payload: row["payload"], collapseId: row["collapse_id"], deadline: row["deadline_at"],
+                        payload: row["payload"], collapseId: row["collapse_id"], deadline: deadline,
                         attempt: attempt))
             }
             return claimed
@@ -100,10 +100,10 @@ extension SQLiteRegistryStore {
         case .sent:
             try Self.complete(db, id: id, state: "sent", outcome: "delivered", now: now)
         case .retry(let at, let reason):
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "UPDATE push_outbox SET state = 'queued', next_attempt_at = ?, outcome = ? WHERE id = ? AND state = 'sending'",
-                arguments: [at, reason, id])
+                    "UPDATE push_outbox SET state = 'queued', next_attempt_at = ?, outcome = ? WHERE id = ? AND state = 'sending'"
+            ).execute(arguments: [at, reason, id])
         case .tokenInvalid(let reason):
             try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
             try db.execute(
@@ -143,8 +143,7 @@ extension SQLiteRegistryStore {
     }
 
     static func complete(_ db: Database, id: String, state: String, outcome: String, now: Date) throws {
-        try db.execute(
-            sql: "UPDATE push_outbox SET state = ?, outcome = ?, completed_at = ? WHERE id = ?",
-            arguments: [state, outcome, now, id])
+        try db.cachedStatement(sql: "UPDATE push_outbox SET state = ?, outcome = ?, completed_at = ? WHERE id = ?")
+            .execute(arguments: [state, outcome, now, id])
     }
 }
