@@ -31,6 +31,21 @@ struct EncodingTests {
         #expect(!text.contains(where: { "+/=".contains($0) }))
         #expect(Base64URL.decode(text) == bytes)
         #expect(Base64URL.decode("a") == nil)
+        // RFC 4648 §10 vectors, without padding, and the two characters base64url swaps.
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE"]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Data(plain.utf8)) == encoded)
+            #expect(Base64URL.decode(encoded) == Data(plain.utf8))
+        }
+        #expect(Base64URL.encode(Data([0xFB, 0xEF])) == "--8")
+        #expect(Base64URL.encode(Data([0xFF, 0xFF])) == "__8")
+        #expect(Base64URL.decode("--8") == Data([0xFB, 0xEF]))
+        #expect(Base64URL.decode("+/8=") == Data([0xFB, 0xFF]))  // plain base64 is read too
+        #expect(Base64URL.decode("Zm9v!") == nil)
+        for length in 0..<40 {
+            let random = Data((0..<length).map { _ in UInt8.random(in: 0...255) })
+            #expect(Base64URL.decode(Base64URL.encode(random)) == random)
+        }
     }
 
     @Test("hex round-trips and refuses bad input")

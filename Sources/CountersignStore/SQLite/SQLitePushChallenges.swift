@@ -168,7 +168,7 @@ extension SQLiteRegistryStore {
             challenge.reason = reason
             challenge.answeredAt = now
             challenge.answeredDeviceId = device.id
-            try challenge.update(db)
+            try Self.saveOutcome(challenge, db)
             try Self.cancelQueuedPushes(db, challengeId: id, reason: "answered", now: now)
             try Self.appendLog(
                 db,
@@ -222,8 +222,19 @@ extension SQLiteRegistryStore {
         guard requestTimestampMillis > device.lastRequestMs else { throw StoreError.replayedRequest }
         device.lastRequestMs = requestTimestampMillis
         device.lastSeenAt = now
-        try device.update(db)
+        // Two columns, not the whole record: this runs on every signed request.
+        try db.cachedStatement(sql: "UPDATE device SET last_request_ms = ?, last_seen_at = ? WHERE id = ?")
+            .execute(arguments: [requestTimestampMillis, now, device.id])
         return device
+    }
+
+    /// Writes a challenge's outcome columns, the only ones that change after it is created.
+    static func saveOutcome(_ challenge: ChallengeRecord, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: "UPDATE challenge SET state = ?, reason = ?, answered_at = ?, answered_device_id = ? WHERE id = ?"
+        ).execute(arguments: [
+            challenge.state, challenge.reason, challenge.answeredAt, challenge.answeredDeviceId, challenge.id,
+        ])
     }
 
     static func timeOut(
@@ -241,7 +252,7 @@ extension SQLiteRegistryStore {
         challenge.state = state.rawValue
         challenge.reason = reason
         challenge.answeredAt = now
-        try challenge.update(db)
+        try saveOutcome(challenge, db)
         try cancelQueuedPushes(db, challengeId: challenge.id, reason: reason, now: now)
         try appendLog(
             db,
