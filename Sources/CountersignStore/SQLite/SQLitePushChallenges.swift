@@ -42,7 +42,7 @@ extension SQLiteRegistryStore {
                         sql:
                             "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?"
                     ),
-                    arguments: [userId, now]) ?? 0
+                    arguments: [userId, now.stored]) ?? 0
             guard pending < limits.maxPending else { return try refuse(.tooManyPending(limit: limits.maxPending)) }
             let lastApproval = try Date.fetchOne(
                 db.cachedStatement(
@@ -53,7 +53,7 @@ extension SQLiteRegistryStore {
                 try Int.fetchOne(
                     db.cachedStatement(
                         sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?"),
-                    arguments: [userId, windowStart]) ?? 0
+                    arguments: [userId, windowStart.stored]) ?? 0
             guard recent < limits.maxWithoutSuccess else {
                 return try refuse(.tooManyWithoutSuccess(limit: limits.maxWithoutSuccess, window: limits.window))
             }
@@ -77,7 +77,7 @@ extension SQLiteRegistryStore {
                     deadline: details.deadline, now: now)
             }
             try db.cachedStatement(sql: "UPDATE relying_party SET last_used_at = ? WHERE name = ?")
-                .execute(arguments: [now, challenge.relyingParty])
+                .execute(arguments: [now.stored, challenge.relyingParty])
             return .success(Self.transaction(record, userName: user.name))
         }
         return try outcome.get()
@@ -114,7 +114,7 @@ extension SQLiteRegistryStore {
                         SELECT * FROM challenge WHERE user_id = ? AND activation_id = ? AND state = 'pending'
                         AND deadline_at > ? ORDER BY created_at
                         """),
-                arguments: [device.userId, device.activationId, now]
+                arguments: [device.userId, device.activationId, now.stored]
             ).map {
                 SignedChallenge(details: $0.signedDetails, signature: $0.signature)
             }
@@ -224,7 +224,7 @@ extension SQLiteRegistryStore {
         device.lastSeenAt = now
         // Two columns, not the whole record: this runs on every signed request.
         try db.cachedStatement(sql: "UPDATE device SET last_request_ms = ?, last_seen_at = ? WHERE id = ?")
-            .execute(arguments: [requestTimestampMillis, now, device.id])
+            .execute(arguments: [requestTimestampMillis, now.stored, device.id])
         return device
     }
 
@@ -233,7 +233,7 @@ extension SQLiteRegistryStore {
         try db.cachedStatement(
             sql: "UPDATE challenge SET state = ?, reason = ?, answered_at = ?, answered_device_id = ? WHERE id = ?"
         ).execute(arguments: [
-            challenge.state, challenge.reason, challenge.answeredAt, challenge.answeredDeviceId, challenge.id,
+            challenge.state, challenge.reason, challenge.answeredAt?.stored, challenge.answeredDeviceId, challenge.id,
         ])
     }
 
@@ -270,7 +270,7 @@ extension SQLiteRegistryStore {
                 UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
                 WHERE collapse_id = ? AND state = 'queued'
                 """
-        ).execute(arguments: [reason, now, challengeId])
+        ).execute(arguments: [reason, now.stored, challengeId])
     }
 
     static func numberBytes(_ number: Int) -> [UInt8] { withUnsafeBytes(of: number.littleEndian, Array.init) }

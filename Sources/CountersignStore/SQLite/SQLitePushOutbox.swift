@@ -23,7 +23,7 @@ extension SQLiteRegistryStore {
                 INSERT INTO push_outbox (id, device_id, payload, collapse_id, created_at, deadline_at, next_attempt_at, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')
                 """
-        ).execute(arguments: [id, deviceId, payload, collapseId, now, deadline, now])
+        ).execute(arguments: [id, deviceId, payload, collapseId, now.stored, deadline.stored, now.stored])
         return id
     }
 
@@ -47,7 +47,7 @@ extension SQLiteRegistryStore {
                         FROM push_outbox o JOIN device d ON d.id = o.device_id
                         WHERE o.state = 'queued' AND o.next_attempt_at <= ?
                         ORDER BY o.next_attempt_at LIMIT ?
-                        """), arguments: [now, limit])
+                        """), arguments: [now.stored, limit])
             var claimed: [PendingPush] = []
             claimed.reserveCapacity(rows.count)
             for row in rows {
@@ -103,7 +103,7 @@ extension SQLiteRegistryStore {
             try db.cachedStatement(
                 sql:
                     "UPDATE push_outbox SET state = 'queued', next_attempt_at = ?, outcome = ? WHERE id = ? AND state = 'sending'"
-            ).execute(arguments: [at, reason, id])
+            ).execute(arguments: [at.stored, reason, id])
         case .tokenInvalid(let reason):
             try Self.complete(db, id: id, state: "failed", outcome: reason, now: now)
             try db.execute(
@@ -144,6 +144,6 @@ extension SQLiteRegistryStore {
 
     static func complete(_ db: Database, id: String, state: String, outcome: String, now: Date) throws {
         try db.cachedStatement(sql: "UPDATE push_outbox SET state = ?, outcome = ?, completed_at = ? WHERE id = ?")
-            .execute(arguments: [state, outcome, now, id])
+            .execute(arguments: [state, outcome, now.stored, id])
     }
 }
