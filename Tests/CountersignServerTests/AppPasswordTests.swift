@@ -55,6 +55,34 @@ struct AppPasswordTests {
         }
     }
 
+    @Test("hashing runs off the request threads: an admin request answers while attempts are hashed")
+    func hashingDoesNotStallTheServer() async throws {
+        try await SignInSetup.run { setup in
+            try await allow(true, setup)
+            // Ten stored passwords: each wrong attempt hashes all ten (about a second of PBKDF2).
+            for _ in 0..<10 { _ = try await create(setup) }
+            let (api, admin, attempt) = (setup.api, setup.admin, signIn(AppPassword.generate()))
+            // The group hands back each request's label as it finishes, so `finished` is their order.
+            let finished = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        _ = try await api.request("POST", "/v1/auth", body: attempt, as: AuthTransaction.self)
+                        return "attempt"
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(200))
+                group.addTask {
+                    _ = try await admin.request("GET", "/v1/users/alice", as: UserView.self)
+                    return "admin request"
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            // On Swift's two cooperative threads the attempts would have kept it waiting behind them.
+            #expect(finished.first == "admin request")
+            #expect(finished.count == 5)
+        }
+    }
+
     @Test("a wrong password is denied and counts towards the lock; delete-all ends them")
     func wrongAndDeleted() async throws {
         try await SignInSetup.run { setup in

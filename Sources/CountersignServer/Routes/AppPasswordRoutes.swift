@@ -22,8 +22,9 @@ struct AppPasswordRoutes {
                 )
             }
             let password = AppPassword.generate()
+            let passwordHash = try await SlowHashing.run { try AppPassword.hash(password) }
             let view = try await environment.store.createAppPassword(
-                user: user, name: label, passwordHash: try AppPassword.hash(password), now: environment.clock.now())
+                user: user, name: label, passwordHash: passwordHash, now: environment.clock.now())
             context.logger.notice("app password created", metadata: ["user": "\(user)"])
             return try JSONResponse.make(CreatedAppPassword(appPassword: view, password: password), status: .created)
         }

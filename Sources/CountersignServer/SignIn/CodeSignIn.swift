@@ -21,9 +21,12 @@ struct CodeSignIn: Sendable {
                 throw APIError.invalid(
                     "an app password is 16 letters and digits, as 'countersign app-password create' printed it")
             }
-            // The slow hash comparisons run before the write transaction, so they never hold it.
+            // The slow hash comparisons run before the write transaction, so they never hold it, and
+            // off the cooperative threads, so they never hold up other requests.
             let stored = try await environment.store.appPasswordHashes(user: user)
-            let matchedId = stored.first { AppPassword.matches(code, stored: $0.hash) }?.id
+            let matchedId = try await SlowHashing.run {
+                stored.first { AppPassword.matches(code, stored: $0.hash) }?.id
+            }
             return try await environment.store.verifyAppPassword(
                 user: user, matchedId: matchedId, context: context, relyingParty: client, policy: settings.lockout,
                 origin: settings.logOrigin, now: now)
