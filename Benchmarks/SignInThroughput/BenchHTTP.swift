@@ -38,6 +38,15 @@ struct BenchHTTP: Sendable {
         return try APIJSON.makeDecoder().decode(Answer.self, from: Data(bytes.readableBytesView))
     }
 
+    /// Only the status of a request, for readiness checks.
+    func status(_ method: HTTPMethod, _ url: String) async throws -> Int {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        let response = try await client.execute(request, timeout: .seconds(5))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        return Int(response.status.code)
+    }
+
     /// The device API's signature headers, with timestamps that never repeat in this process.
     static func signedHeaders(method: String, path: String, body: Data, key: P256.Signing.PrivateKey) throws
         -> [(String, String)]

@@ -9,16 +9,18 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Completed push sign-ins per second through the whole path, and the time the server adds to each.
+/// Completed push sign-ins per second through the whole path, the time the server adds to each,
+/// and the CPU each process spent per sign-in.
 ///
 /// The server runs in this process (router, push dispatcher, timeout sweeper, SQLite file with
-/// `synchronous = FULL`); the gateway emulator runs as its own process. Relying parties call
-/// `POST /v1/auth` and then long-poll `GET /v1/auth/{txid}`; a fleet of simulated phones reads the
-/// gateway's deliveries, fetches each challenge over the signed device API, checks its signature and
-/// approves with the number.
+/// `synchronous = FULL`), or with `--server-process` as the real `countersign server` binary in
+/// its own process, so that its CPU is counted apart from the load's. The gateway emulator runs as
+/// its own process. Relying parties call `POST /v1/auth` and then long-poll `GET /v1/auth/{txid}`; a
+/// fleet of simulated phones reads the gateway's deliveries, fetches each challenge over the signed
+/// device API, checks its signature and approves with the number.
 ///
-///     swift build -c release --product signin-benchmark --product countersign-phone
-///     .build/release/signin-benchmark [--devices 10000] [--signins 20000] [--concurrency 64]
+///     swift build -c release --product signin-benchmark --product countersign-phone --product countersign
+///     .build/release/signin-benchmark [--devices 10000] [--signins 20000] [--concurrency 64] [--server-process]
 @main
 struct SignInBenchmark {
     static func main() async throws {
@@ -26,9 +28,11 @@ struct SignInBenchmark {
         let deviceCount = arguments.int("--devices", 10_000)
         let signIns = arguments.int("--signins", 20_000)
         let concurrency = arguments.int("--concurrency", 64)
+        let separateServer = arguments.has("--server-process")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
 
         print("Starting the gateway emulator…")
@@ -36,16 +40,36 @@ struct SignInBenchmark {
         defer { gateway.stop() }
         let http = BenchHTTP(connections: concurrency * 3)
 
+        let masterKey = SecretBox.generateMasterKey()
         let store = SQLiteRegistryStore(
-            pool: try SQLiteDatabase.open(path: folder.appendingPathComponent("countersign.sqlite").path),
-            secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
+            pool: try SQLiteDatabase.open(path: data.appendingPathComponent("countersign.sqlite").path),
+            secrets: try SecretBox(masterKey: masterKey))
         print("Registering and pairing \(deviceCount) phones…")
         let seedStart = ContinuousClock.now
         let phones = try await Seeding(store: store, http: http, gateway: gateway).pair(count: deviceCount)
         print("  done in \(format((ContinuousClock.now - seedStart).seconds)) s")
         try await store.setPushSettings(
             try DevelopmentGateway.settings(folder: gateway.folder, port: gateway.port), provider: Seeding.provider)
+        let adminToken = try await AdminTokens(store: store).issue(name: "bench", now: Date())
+        let load = Load(
+            http: http, gateway: gateway, adminToken: adminToken, phones: phones, users: deviceCount, signIns: signIns,
+            concurrency: concurrency)
 
+        let measured: Load.Measured
+        if separateServer {
+            print("Starting countersign server as its own process…")
+            let server = try await ServerProcess.start(data: data, masterKey: masterKey, http: http)
+            defer { server.stop() }
+            measured = try await load.run(server: server.url, serverPid: server.pid)
+        } else {
+            measured = try await runInProcess(store: store, load: load)
+        }
+        try await http.shutdown()
+        report(measured, devices: deviceCount, concurrency: concurrency, separateServer: separateServer)
+    }
+
+    /// The real router and services on a loopback port in this process, for as long as the load runs.
+    static func runInProcess(store: SQLiteRegistryStore, load: Load) async throws -> Load.Measured {
         let environment = ServerEnvironment(
             store: store,
             settings: ServerSettings(serverName: "bench", publicURL: URL(fileURLWithPath: "/"), serverIP: "127.0.0.1"))
@@ -64,49 +88,31 @@ struct SignInBenchmark {
                 portSink.finish()
             },
             logger: logger)
-
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+        let measured = try await withThrowingTaskGroup(of: Load.Measured?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
             var portIterator = ports.makeAsyncIterator()
             guard let port = await portIterator.next() else { throw BenchFailure("the server did not start") }
-            let server = "http://127.0.0.1:\(port)"
-            let adminToken = try await AdminTokens(store: store).issue(name: "bench", now: Date())
-            let client = try await http.send(
-                .POST, server + "/v1/clients", body: Data(#"{"name":"bench"}"#.utf8),
-                headers: [("Authorization", "Bearer \(adminToken)")], as: CreatedClient.self)
-
-            let board = NumberBoard()
-            let timings = Timings()
-            let fleet = PhoneFleet(
-                http: http, server: server, gatewayControl: gateway.controlURL.absoluteString,
-                phones: Dictionary(uniqueKeysWithValues: phones.map { ($0.token, $0) }), board: board,
-                timings: timings)
-            group.addTask { try await fleet.run() }
-
-            print("Running \(signIns) sign-ins, \(concurrency) at a time…")
-            let relyingParties = RelyingParties(
-                http: http, server: server, apiKey: client.apiKey, users: deviceCount, board: board, timings: timings)
-            let started = ContinuousClock.now
-            try await relyingParties.run(signIns: signIns, concurrency: concurrency)
-            let elapsed = ContinuousClock.now - started
+            let measured = try await load.run(server: "http://127.0.0.1:\(port)", serverPid: nil)
             group.cancelAll()
-            return (elapsed, await timings.all())
+            return measured
         }
-        try await http.shutdown()
         await environment.push.invalidate()
-        report(elapsed: result.0, timings: result.1, devices: deviceCount, concurrency: concurrency)
+        return measured
     }
 
-    static func report(elapsed: Duration, timings: [SignInTiming], devices: Int, concurrency: Int) {
-        let completed = timings.filter { $0.total > 0 }
+    static func report(_ measured: Load.Measured, devices: Int, concurrency: Int, separateServer: Bool) {
+        let completed = measured.timings.filter { $0.total > 0 }
         let added = completed.compactMap(\.serverAdded).sorted()
         let totals = completed.map(\.total).sorted()
-        let rate = Double(completed.count) / elapsed.seconds
+        let rate = Double(completed.count) / measured.elapsed.seconds
         print("")
         print("| measure | value |")
         print("|---|---|")
         print("| sign-ins approved | \(completed.count), \(devices) registered devices, \(concurrency) at a time |")
-        print("| sustained rate | \(Int(rate)) sign-ins/s (\(format(elapsed.seconds)) s) |")
+        print("| sustained rate | \(Int(rate)) sign-ins/s (\(format(measured.elapsed.seconds)) s) |")
         func row(_ name: String, _ values: [Double]) {
             let sorted = values.sorted()
             print(
@@ -119,6 +125,21 @@ struct SignInBenchmark {
         row("… phone's answer", completed.map(\.answerRequest))
         row("… answer → long-poll returns", completed.compactMap(\.longPoll))
         row("whole sign-in as the application sees it", totals)
+        func cpu(_ name: String, _ seconds: Double?) {
+            guard let seconds, !completed.isEmpty else { return }
+            print("| CPU per sign-in, \(name) | \(format(seconds * 1000 / Double(completed.count))) ms |")
+        }
+        if separateServer {
+            cpu("countersign server process", measured.serverCPU)
+            cpu("benchmark process (relying parties and phones)", measured.selfCPU)
+        } else {
+            cpu("benchmark process (server, relying parties and phones)", measured.selfCPU)
+        }
+        cpu("gateway emulator process", measured.gatewayCPU)
+        if let serverCPU = measured.serverCPU, serverCPU > 0 {
+            let perSignIn = serverCPU / Double(completed.count)
+            print("| sign-ins/s the server's own CPU would allow on 2 cores | \(Int(2 / perSignIn)) |")
+        }
     }
 }
 

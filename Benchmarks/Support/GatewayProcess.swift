@@ -12,6 +12,7 @@ public final class GatewayProcess: Sendable {
     let process: Process
 
     public var controlURL: URL { URL(string: "http://127.0.0.1:\(controlPort)")! }
+    public var pid: Int32 { process.processIdentifier }
 
     private init(folder: URL, port: Int, controlPort: Int, process: Process) {
         self.folder = folder

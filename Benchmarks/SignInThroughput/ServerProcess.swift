@@ -1,0 +1,72 @@
+import BenchmarkSupport
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `countersign server` as its own process, on a data folder the benchmark seeded, so that
+/// the server's CPU can be counted apart from the load's (`--server-process`).
+final class ServerProcess: Sendable {
+    let url: String
+    let process: Process
+    var pid: Int32 { process.processIdentifier }
+
+    private init(url: String, process: Process) {
+        self.url = url
+        self.process = process
+    }
+
+    /// Starts the server on a free loopback port and waits until /health answers.
+    static func start(data: URL, masterKey: [UInt8], http: BenchHTTP) async throws -> ServerProcess {
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("countersign")
+        let port = try freeLoopbackPort()
+        let log = data.deletingLastPathComponent().appendingPathComponent("server.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["server", "--data", data.path, "--listen", "127.0.0.1:\(port)", "--name", "bench"]
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "COUNTERSIGN_MASTER_KEY": Data(masterKey).base64EncodedString()
+        ]) { $1 }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let server = ServerProcess(url: "http://127.0.0.1:\(port)", process: process)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, process.isRunning {
+            if (try? await http.status(.GET, server.url + "/health")) == 200 { return server }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        server.stop()
+        throw BenchFailure(
+            "countersign server did not start; see \(log.path) (build it with swift build -c release --product countersign)"
+        )
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// A port the kernel just handed out and released, for the server to bind.
+    static func freeLoopbackPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else { throw BenchFailure("no free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// CPU time (user + system) a process has used so far, read from /proc, so that a benchmark can
+/// say how much of the machine each of its processes took.
+public enum ProcessCPU {
+    /// Seconds of CPU used by process `pid`, or by this process when nil.
+    public static func seconds(pid: Int32? = nil) -> Double? {
+        let path = "/proc/\(pid.map(String.init) ?? "self")/stat"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let afterName = text.range(of: ") ", options: .backwards)
+        else { return nil }
+        // Fields after the command name start at field 3 (state); utime and stime are fields 14 and 15.
+        let fields = text[afterName.upperBound...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
