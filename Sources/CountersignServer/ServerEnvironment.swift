@@ -58,6 +58,8 @@ public struct ServerEnvironment: Sendable {
     let telephony = TelephonyGateways()
     /// Activation signing keys, opened once each.
     let serverKeys: ServerKeys
+    /// The current activation and client keys, read once instead of on every sign-in.
+    let caches = RequestCaches()
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
@@ -72,5 +74,5 @@ public struct ServerEnvironment: Sendable {
     }
 
     var adminTokens: AdminTokens { AdminTokens(store: store) }
-    var clientKeys: ClientKeys { ClientKeys(store: store) }
+    var clientKeys: ClientKeys { ClientKeys(store: store, caches: caches) }
 }

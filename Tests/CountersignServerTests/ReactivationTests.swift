@@ -1,6 +1,8 @@
 import CountersignClient
 import CountersignCore
 import CountersignPhoneKit
+import CountersignStore
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -19,6 +21,23 @@ struct ReactivationTests {
             "POST", "/v1/providers",
             body: CreateProviderRequest(name: name, billing: .perAuthentication, tenant: tenant),
             as: ProviderView.self)
+    }
+
+    @Test("a sign-in started after the activation changed behind the server's cache uses the new one")
+    func staleActivationCache() async throws {
+        try await SignInSetup.run { setup in
+            // The first sign-in leaves the current activation in the server's cache.
+            _ = try await setup.start()
+            // Re-activated through the store, not the route, so nothing tells the cache.
+            _ = try await setup.server.store.reactivate(
+                providerName: "acme", force: true, serverKey: P256.Signing.PrivateKey(),
+                origin: AuthLogOrigin(serverName: "test", serverIP: nil), now: Date())
+            // The store refuses the stale activation; the server forgets it and decides on the new one:
+            // alice's app belongs to the old activation, so push needs her to pair again.
+            let refused = await #expect(throws: ClientError.self) { try await setup.start() }
+            #expect(refused?.status == 409)
+            #expect(refused?.code == "no_activated_device")
+        }
     }
 
     @Test("the old pairing stops working everywhere until the user pairs again; the campaign tracks it")

@@ -10,6 +10,7 @@ struct ActivationRoutes {
             let body = try await request.decodeJSON(ActivateRequest.self, context: context)
             let activation = try await environment.store.activate(
                 providerName: body.provider, serverKey: P256.Signing.PrivateKey(), now: environment.clock.now())
+            environment.caches.forgetActivation()
             context.logger.notice(
                 "server activated", metadata: ["activation": "\(activation.id)", "provider": "\(activation.provider)"])
             return try JSONResponse.make(activation, status: .created)

@@ -21,6 +21,7 @@ struct ClientRoutes {
         group.delete("clients/:name") { _, context in
             let name = try context.parameters.require("name")
             try await environment.store.deleteRelyingParty(name: name)
+            environment.caches.forgetClientKeys()
             context.logger.notice("client deleted", metadata: ["client": "\(name)"])
             return Response(status: .noContent)
         }

@@ -6,6 +6,7 @@ import Foundation
 struct ClientKeys: Sendable {
     static let prefix = "csk"
     let store: any RegistryStore
+    let caches: RequestCaches
 
     /// Makes a client and its key; the key is in the answer once and never stored.
     func create(name: String, now: Date) async throws -> CreatedClient {
@@ -18,7 +19,7 @@ struct ClientKeys: Sendable {
     /// The client's name when the key is one of ours.
     func clientName(for presented: String) async throws -> String? {
         guard let key = PrefixedKey(parsing: presented, prefix: Self.prefix),
-            let credential = try await store.relyingPartyCredential(id: key.id),
+            let credential = try await caches.clientKey(id: key.id, store),
             key.matches(storedHash: credential.secretHash)
         else { return nil }
         return credential.name

@@ -8,6 +8,7 @@ struct Reactivation: Sendable {
     let environment: ServerEnvironment
 
     func reactivate(_ request: ReactivateRequest) async throws -> ReactivationResult {
+        defer { environment.caches.forgetActivation() }
         let (result, ended) = try await environment.store.reactivate(
             providerName: request.provider, force: request.force ?? false, serverKey: P256.Signing.PrivateKey(),
             origin: environment.settings.logOrigin, now: environment.clock.now())

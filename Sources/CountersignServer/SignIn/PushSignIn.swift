@@ -19,7 +19,7 @@ struct PushSignIn: Sendable {
 
         // A re-activation between signing and storing makes the store refuse; sign again with the new key.
         for _ in 0..<3 {
-            guard let activation = try await environment.store.currentActivation() else {
+            guard let activation = try await environment.caches.currentActivation(environment.store) else {
                 throw StoreError.notActivated
             }
             let key = try await environment.serverKeys.key(for: activation.id)
@@ -38,6 +38,7 @@ struct PushSignIn: Sendable {
                 await environment.wakeUps.signal([WakeUps.outbox])
                 return started
             } catch StoreError.activationChanged {
+                environment.caches.forgetActivation()
                 continue
             }
         }
