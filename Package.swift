@@ -257,7 +257,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient",
+                "countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient", "CountersignPush",
+                "CountersignGateway",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6

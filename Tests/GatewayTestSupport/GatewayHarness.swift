@@ -24,23 +24,17 @@ public struct GatewayHarness: Sendable {
             trustRootsPEM: identity.caCertificatePEM)
     }
 
-    /// Runs `body` with a gateway on `port` (0: any free one). A gateway given the `stateFolder` of
-    /// an earlier one keeps its CA and device tokens, as a restarted emulator does; the caller then
-    /// owns that folder.
     public static func run<T: Sendable>(
-        clock: any WallClock = SystemWallClock(), port requestedPort: Int = 0, stateFolder: URL? = nil,
-        _ body: @Sendable (GatewayHarness) async throws -> T
+        clock: any WallClock = SystemWallClock(), _ body: @Sendable (GatewayHarness) async throws -> T
     )
         async throws -> T
     {
-        let folder =
-            stateFolder
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                "countersign-gateway-\(UUID().uuidString)")
-        defer { if stateFolder == nil { try? FileManager.default.removeItem(at: folder) } }
-        let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: requestedPort)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "countersign-gateway-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let opened = try GatewayServer.open(stateFolder: folder, host: "127.0.0.1", port: 0)
         let server = GatewayServer(
-            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: requestedPort, clock: clock,
+            identity: opened.identity, state: opened.state, host: "127.0.0.1", port: 0, clock: clock,
             telephonyToken: telephonyToken)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try await server.makeApplication { port in continuation.yield(port) }

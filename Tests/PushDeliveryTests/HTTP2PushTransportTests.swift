@@ -63,27 +63,6 @@ struct HTTP2PushTransportTests {
         #expect(outcome?.contains("did not complete the TLS handshake") == true)
         try await transport.shutdown()
     }
-
-    @Test("after the service closes the connection, the next request opens a new one")
-    func reconnects() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, port, token) = try await GatewayHarness.run(stateFolder: folder) { gateway in
-            let device = try await gateway.state.register(platform: .apns, phone: "alice")
-            let transport = try HTTP2PushTransport(
-                baseURL: gateway.baseURL, trustRootsPEM: gateway.identity.caCertificatePEM, connections: 1)
-            let client = APNsClient(transport: transport, tokens: try gateway.apnsTokens())
-            #expect(try await client.send(gateway.notification(to: device.token)) == .delivered)
-            return (transport, gateway.port, device.token)
-        }
-        // The first gateway has stopped, closing the connection; a new one takes over its port.
-        try await GatewayHarness.run(port: port, stateFolder: folder) { gateway in
-            let client = APNsClient(transport: transport, tokens: try gateway.apnsTokens())
-            #expect(try await client.send(gateway.notification(to: token)) == .delivered)
-            #expect(await gateway.state.inbox(token, after: 0).count == 1)
-        }
-        try await transport.shutdown()
-    }
 }
 
 /// A TCP port that takes connections (the kernel completes them) and never reads or writes.

@@ -195,6 +195,13 @@ final class ConnectionSlot: Sendable {
         }
     }
 
+    var isUsable: Bool {
+        state.withLock { state in
+            if case .ready(let connection) = state { return connection.isUsable }
+            return false
+        }
+    }
+
     func shutDown() async throws {
         let closing: (any Channel)? = state.withLock { state in
             defer { state = .shutDown }

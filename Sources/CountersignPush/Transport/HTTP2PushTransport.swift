@@ -70,6 +70,9 @@ public final class HTTP2PushTransport: PushTransport {
         }
     }
 
+    /// How many connections are open and taking requests now (for diagnostics and tests).
+    public var usableConnections: Int { slots.filter(\.isUsable).count }
+
     /// Closes every connection; later sends fail.
     public func shutdown() async throws {
         for slot in slots { try await slot.shutDown() }
