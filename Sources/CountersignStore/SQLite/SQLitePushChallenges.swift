@@ -15,7 +15,7 @@ extension SQLiteRegistryStore {
                 ChallengePushData(transactionId: details.transactionId, activationId: details.activationId)),
             as: UTF8.self)
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
-        let outcome: Result<AuthTransaction, AuthRefusal> = try await pool.write { db in
+        let outcome: Result<AuthTransaction, AuthRefusal> = try await batchedWrites.write { db in
             let user = try Self.user(named: details.user, db)
             func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
                 try Self.logRefusal(
@@ -105,7 +105,7 @@ extension SQLiteRegistryStore {
     public func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws
         -> [SignedChallenge]
     {
-        try await pool.write { db in
+        try await batchedWrites.write { db in
             let device = try Self.acceptDeviceRequest(
                 db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             return try ChallengeRecord.fetchAll(
@@ -125,7 +125,7 @@ extension SQLiteRegistryStore {
         id: String, deviceId: String, answer: ChallengeAnswer, requestTimestampMillis: Int64, limits: PushLimits,
         origin: AuthLogOrigin, now: Date
     ) async throws -> ChallengeAnswerOutcome {
-        try await pool.write { db in
+        try await batchedWrites.write { db in
             let device = try Self.acceptDeviceRequest(
                 db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             // A challenge for another user or activation is as unknown as a made-up one.

@@ -7,10 +7,13 @@ import GRDB
 public final class SQLiteRegistryStore: RegistryStore {
     let pool: DatabasePool
     let secrets: SecretBox
+    /// The hot paths' writes, committed in batches (see `GroupCommit`).
+    let batchedWrites: GroupCommit
 
     public init(pool: DatabasePool, secrets: SecretBox) {
         self.pool = pool
         self.secrets = secrets
+        self.batchedWrites = GroupCommit(pool: pool)
     }
 
     // MARK: Providers
