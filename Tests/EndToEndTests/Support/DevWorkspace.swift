@@ -22,11 +22,24 @@ struct DevWorkspace {
         ["--dev", "--gateway-port", String(gatewayPort), "--gateway-control-port", String(controlPort)]
     }
 
+    /// A port found free can be taken by another test's connection before the server binds it; a
+    /// server given no port is then started again on another.
     func startServer(port: Int? = nil, extraArguments: [String] = []) async throws -> ServerProcess {
-        let server = try ServerProcess(
-            dataDirectory: dataDirectory, port: port, extraArguments: serverArguments + extraArguments)
-        try await server.waitUntilListening()
-        return server
+        var attempt = 1
+        while true {
+            let server = try ServerProcess(
+                dataDirectory: dataDirectory, port: port, extraArguments: serverArguments + extraArguments)
+            do {
+                try await server.waitUntilListening()
+                return server
+            } catch let failure as ServerFailure
+                where port == nil && attempt < 3 && failure.message.contains("Address already in use")
+            {
+                attempt += 1
+                // The failed server's gateway child notices its parent is gone and frees its ports.
+                try await Task.sleep(for: .seconds(2))
+            }
+        }
     }
 
     /// The operator's command line with the admin token the server saved.
