@@ -1,8 +1,9 @@
 import GRDB
 
-/// Write transactions that arrive together commit together: the hot paths' transactions (sign-in
-/// start, the phone's fetch and answer, outbox claims and records) queue here, and each batch runs
-/// in one SQLite transaction, each in its own savepoint, with one `COMMIT` and one fsync.
+/// Write transactions that arrive together commit together: the sign-in path's transactions (its
+/// start, and the phone's fetch and answer) queue here, and each batch runs in one SQLite
+/// transaction, each in its own savepoint, with one `COMMIT` and one fsync. (The push dispatcher's
+/// claims and records come one at a time from one loop, so they gain nothing here and do not use it.)
 ///
 /// A profile of the server put `BEGIN` and `COMMIT` at 12 % of its CPU (BENCHMARKS.md). Nothing is
 /// less durable: a caller hears its result only after the batch's commit, and a batch whose commit

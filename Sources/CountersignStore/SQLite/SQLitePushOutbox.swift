@@ -38,7 +38,7 @@ extension SQLiteRegistryStore {
     /// device can no longer receive push is cancelled, so neither is ever sent. Only due rows are
     /// read (the `push_outbox_due` index), however long the queue.
     public func claimDuePushes(now: Date, limit: Int) async throws -> [PendingPush] {
-        try await batchedWrites.write { db in
+        try await pool.write { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -90,7 +90,7 @@ extension SQLiteRegistryStore {
     }
 
     public func recordPushAttempts(_ results: [(id: String, result: PushAttemptResult)], now: Date) async throws {
-        try await batchedWrites.write { db in
+        try await pool.write { db in
             for (id, result) in results { try Self.record(db, id: id, result: result, now: now) }
         }
     }
