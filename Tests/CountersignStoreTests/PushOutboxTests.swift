@@ -17,6 +17,34 @@ struct PushOutboxTests {
         return (store, paired.device.id)
     }
 
+    @Test("a batch is claimed in one go and its outcomes recorded together, each as it came out")
+    func batch() async throws {
+        let fixture = try StoreFixture()
+        let (store, deviceId) = try await pairedStore(fixture)
+        let deadline = fixture.now.addingTimeInterval(60)
+        let ids = try await store.enqueuePushes(
+            (0..<5).map { NewPush(deviceId: deviceId, payload: "{}", collapseId: "tx-\($0)", deadline: deadline) },
+            now: fixture.now)
+        let claimed = try await store.claimDuePushes(now: fixture.now, limit: 4)
+        #expect(claimed.count == 4)
+        #expect(Set(claimed.map(\.id)).isSubset(of: Set(ids)))
+        #expect(claimed.allSatisfy { $0.attempt == 1 })
+        #expect(try await store.pushOutboxCounts().sending == 4)
+        #expect(try await store.pushOutboxCounts().queued == 1)
+
+        try await store.recordPushAttempts(
+            [
+                (claimed[0].id, .sent), (claimed[1].id, .sent),
+                (claimed[2].id, .retry(at: fixture.now.addingTimeInterval(5), reason: "TooManyRequests")),
+                (claimed[3].id, .failed(reason: "BadTopic")),
+            ], now: fixture.now)
+        let counts = try await store.pushOutboxCounts()
+        #expect(counts.sent == 2 && counts.queued == 2 && counts.failed == 1 && counts.sending == 0)
+        // The retried one comes back as its second attempt once due, with the one never claimed.
+        let next = try await store.claimDuePushes(now: fixture.now.addingTimeInterval(5), limit: 10)
+        #expect(next.map(\.attempt).sorted() == [1, 2])
+    }
+
     @Test("a queued push is claimed once, and a crash mid-send puts it back in the queue")
     func claimAndRecover() async throws {
         let fixture = try StoreFixture()

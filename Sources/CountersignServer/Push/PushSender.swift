@@ -47,11 +47,18 @@ public struct ProviderPushSender: PushSender {
     /// The outbox payload is a JSON object the server itself wrote, so it is spliced in as it is
     /// rather than parsed and re-encoded on the hot path.
     static func apnsPayload(_ appPayload: String) throws -> Data {
-        let trimmed = appPayload.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.hasPrefix("{"), trimmed.hasSuffix("}") else {
-            throw PushRequestError("an outbox payload must be a JSON object")
-        }
-        return Data((apsPrefix + trimmed + "}").utf8)
+        // JSON whitespace only, compared as bytes: Foundation's trimming cost 3 % of the dispatcher.
+        let bytes = appPayload.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
+            let last = bytes.lastIndex(where: { !isSpace($0) }),
+            bytes[first] == UInt8(ascii: "{"), bytes[last] == UInt8(ascii: "}")
+        else { throw PushRequestError("an outbox payload must be a JSON object") }
+        var data = Data(apsPrefix.utf8)
+        data.reserveCapacity(data.count + bytes.count + 1)
+        data.append(contentsOf: bytes[first...last])
+        data.append(UInt8(ascii: "}"))
+        return data
     }
 
     static let apsPrefix =
