@@ -65,11 +65,11 @@ final class HTTP2Exchange: ChannelInboundHandler, RemovableChannelHandler {
             if frame.endStream { complete(context) }
         case .data(let frame):
             if case .byteBuffer(var bytes) = frame.data {
-                guard received.readableBytes + bytes.readableBytes <= HTTP2PushTransport.maximumAnswerBytes else {
+                guard received.readableBytes + bytes.readableBytes <= PushTransportResponse.maximumBodyBytes else {
                     finish(
                         .failure(
                             PushTransportError(
-                                "the answer is larger than \(HTTP2PushTransport.maximumAnswerBytes) bytes")))
+                                "the answer is larger than \(PushTransportResponse.maximumBodyBytes) bytes")))
                     context.close(promise: nil)
                     return
                 }

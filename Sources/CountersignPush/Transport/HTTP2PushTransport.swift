@@ -15,7 +15,6 @@ import Synchronization
 /// the connection's event loop, with no HTTP/1 translation and no task per request. The push
 /// benchmark measured AsyncHTTPClient's general-purpose path as the dispatcher's limit (BENCHMARKS.md).
 public final class HTTP2PushTransport: PushTransport {
-    public static let maximumAnswerBytes = 64 * 1024
     public let baseURL: String
     let origin: HTTPSOrigin
     let timeout: TimeAmount

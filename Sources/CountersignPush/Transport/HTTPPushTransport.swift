@@ -4,11 +4,11 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// Sends push requests with AsyncHTTPClient: one pooled client per push service, HTTP/2 when the
-/// server offers it, a deadline on every request, and trust roots that are a setting, so the real
-/// services and the local emulator are one setting apart.
+/// Sends requests with AsyncHTTPClient, for what is not the push hot path (`HTTP2PushTransport`):
+/// FCM's token grants, which go to another host, and telephony gateways, which may speak HTTP/1.1.
+/// HTTP/2 when the server offers it, a deadline on every request, and trust roots that are a
+/// setting, so real services and the local emulator are one setting apart.
 public final class HTTPPushTransport: PushTransport {
-    public static let maximumAnswerBytes = 64 * 1024
     let client: HTTPClient
     public let baseURL: String
     let timeout: TimeAmount
@@ -37,7 +37,7 @@ public final class HTTPPushTransport: PushTransport {
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
         outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         let response = try await client.execute(outgoing, timeout: timeout)
-        let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+        let body = try await response.body.collect(upTo: PushTransportResponse.maximumBodyBytes)
         return PushTransportResponse(
             status: Int(response.status.code), body: Data(body.readableBytesView),
             retryAfter: response.headers.first(name: "retry-after"), httpVersion: "\(response.version)")

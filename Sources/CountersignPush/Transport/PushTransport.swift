@@ -12,6 +12,9 @@ public protocol PushTransport: Sendable {
 
 /// An answer as the protocol code needs it.
 public struct PushTransportResponse: Sendable {
+    /// The largest answer body either transport reads; push services answer in a few hundred bytes.
+    public static let maximumBodyBytes = 64 * 1024
+
     public var status: Int
     public var body: Data
     public var retryAfter: String?
