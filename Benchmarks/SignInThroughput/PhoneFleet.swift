@@ -10,6 +10,8 @@ struct FleetPhone: Sendable {
     let key: P256.Signing.PrivateKey
     let serverKey: P256.Signing.PublicKey
     let activationId: String
+    /// The key the server seals this phone's push challenges with; nil to make every push a fetch.
+    let pushKey: [UInt8]?
 }
 
 /// Where the relying parties post the number each sign-in screen shows, for the phones' "users" to type.
@@ -60,9 +62,9 @@ actor Timings {
     func all() -> [SignInTiming] { Array(byTransaction.values) }
 }
 
-/// The phones: reads the gateway's delivery feed and answers each challenge push like the app does,
-/// fetching the challenge with a signed request, checking the server's signature, then approving
-/// with the number its user typed.
+/// The phones: reads the gateway's delivery feed and answers each challenge push like the app does:
+/// opens the challenge sealed in the push (or, for a phone without a push key, fetches it with a
+/// signed request), checks the server's signature, then approves with the number its user typed.
 struct PhoneFleet: Sendable {
     let http: BenchHTTP
     let server: String
@@ -92,18 +94,27 @@ struct PhoneFleet: Sendable {
     func answer(_ push: ChallengePushData, phone: FleetPhone, receivedAt: Date) async throws {
         guard push.activationId == phone.activationId else { return }
         let transaction = push.transactionId
-        let fetchPath = "/v1/devices/\(phone.deviceId)/challenges"
-        let fetchStart = ContinuousClock.now
-        let pending = try await http.send(
-            .GET, server + fetchPath,
-            headers: try BenchHTTP.signedHeaders(method: "GET", path: fetchPath, body: Data(), key: phone.key),
-            as: PendingChallenges.self)
-        let fetch = (ContinuousClock.now - fetchStart).milliseconds
-        guard
-            pending.challenges.contains(where: {
-                $0.verified(with: phone.serverKey)?.transactionId == transaction
-            })
-        else { throw BenchFailure("challenge \(transaction) did not verify or was missing") }
+        var fetch = 0.0
+        if let pushKey = phone.pushKey {
+            guard let sealed = push.sealedChallenge,
+                let signed = SealedPushChallenge.open(
+                    sealed, key: pushKey, deviceId: phone.deviceId, transactionId: transaction),
+                signed.verified(with: phone.serverKey)?.transactionId == transaction
+            else { throw BenchFailure("the challenge sealed in the push for \(transaction) did not open or verify") }
+        } else {
+            let fetchPath = "/v1/devices/\(phone.deviceId)/challenges"
+            let fetchStart = ContinuousClock.now
+            let pending = try await http.send(
+                .GET, server + fetchPath,
+                headers: try BenchHTTP.signedHeaders(method: "GET", path: fetchPath, body: Data(), key: phone.key),
+                as: PendingChallenges.self)
+            fetch = (ContinuousClock.now - fetchStart).milliseconds
+            guard
+                pending.challenges.contains(where: {
+                    $0.verified(with: phone.serverKey)?.transactionId == transaction
+                })
+            else { throw BenchFailure("challenge \(transaction) did not verify or was missing") }
+        }
 
         let number = await board.number(for: transaction)
         let answerPath = "/v1/devices/\(phone.deviceId)/challenges/\(transaction)"

@@ -10,6 +10,8 @@ struct Seeding {
     let store: SQLiteRegistryStore
     let http: BenchHTTP
     let gateway: GatewayProcess
+    /// Whether phones get push keys, as pairing gives them; without, every push is followed by a fetch.
+    let withPushKeys: Bool
 
     func pair(count: Int) async throws -> [FleetPhone] {
         let now = Date()
@@ -38,16 +40,17 @@ struct Seeding {
                         user: user, codeHash: SecretHash.sha256Hex(code), expiresAt: now.addingTimeInterval(3600),
                         now: now)
                     let key = P256.Signing.PrivateKey()
+                    let pushKey = withPushKeys ? SealedPushChallenge.makeKey() : nil
                     let paired = try await store.redeemActivationCode(
                         codeHash: SecretHash.sha256Hex(code),
                         device: NewDevice(
                             platform: .apns, pushToken: device.token, environment: .production,
                             publicKey: key.publicKey.x963Representation, oathSecret: SecureRandom.bytes(20),
-                            displayName: nil),
+                            pushKey: pushKey, displayName: nil),
                         now: now)
                     return FleetPhone(
                         deviceId: paired.device.id, token: device.token, key: key, serverKey: serverKey.publicKey,
-                        activationId: activation.id)
+                        activationId: activation.id, pushKey: pushKey)
                 }
             }
             for try await phone in group { phones.append(phone) }

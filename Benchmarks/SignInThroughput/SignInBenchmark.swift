@@ -16,11 +16,13 @@ import Synchronization
 /// `synchronous = FULL`), or with `--server-process` as the real `countersign server` binary in
 /// its own process, so that its CPU is counted apart from the load's. The gateway emulator runs as
 /// its own process. Relying parties call `POST /v1/auth` and then long-poll `GET /v1/auth/{txid}`; a
-/// fleet of simulated phones reads the gateway's deliveries, fetches each challenge over the signed
-/// device API, checks its signature and approves with the number.
+/// fleet of simulated phones reads the gateway's deliveries, opens the challenge sealed in each push
+/// (or with `--without-push-keys` fetches it over the signed device API), checks its signature and
+/// approves with the number.
 ///
 ///     swift build -c release --product signin-benchmark --product countersign-phone --product countersign
 ///     .build/release/signin-benchmark [--devices 10000] [--signins 20000] [--concurrency 64] [--server-process]
+///         [--without-push-keys]
 @main
 struct SignInBenchmark {
     static func main() async throws {
@@ -29,6 +31,8 @@ struct SignInBenchmark {
         let signIns = arguments.int("--signins", 20_000)
         let concurrency = arguments.int("--concurrency", 64)
         let separateServer = arguments.has("--server-process")
+        // The path of phones paired before push keys: each push is followed by a signed fetch.
+        let withoutPushKeys = arguments.has("--without-push-keys")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
         let data = folder.appendingPathComponent("data")
@@ -46,7 +50,8 @@ struct SignInBenchmark {
             secrets: try SecretBox(masterKey: masterKey))
         print("Registering and pairing \(deviceCount) phones…")
         let seedStart = ContinuousClock.now
-        let phones = try await Seeding(store: store, http: http, gateway: gateway).pair(count: deviceCount)
+        let phones = try await Seeding(store: store, http: http, gateway: gateway, withPushKeys: !withoutPushKeys).pair(
+            count: deviceCount)
         print("  done in \(format((ContinuousClock.now - seedStart).seconds)) s")
         try await store.setPushSettings(
             try DevelopmentGateway.settings(folder: gateway.folder, port: gateway.port), provider: Seeding.provider)

@@ -15,11 +15,15 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
     public var pushToken: String?
     /// The phone's P-256 private key (raw, base64url). It never leaves the phone's state folder.
     public var privateKey: String
+    /// The key the server seals this account's push challenges with (base64url); nil when the
+    /// server gave none, and then every push is followed by a fetch.
+    public var pushKey: String?
     public var pairedAt: Date
 
     public init(
         server: URL, user: String, deviceId: String, activationId: String, serverPublicKey: String,
-        oath: OATHParameters, platform: DevicePlatform, pushToken: String?, privateKey: String, pairedAt: Date
+        oath: OATHParameters, platform: DevicePlatform, pushToken: String?, privateKey: String,
+        pushKey: String? = nil, pairedAt: Date
     ) {
         self.server = server
         self.user = user
@@ -30,6 +34,7 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
         self.platform = platform
         self.pushToken = pushToken
         self.privateKey = privateKey
+        self.pushKey = pushKey
         self.pairedAt = pairedAt
     }
 

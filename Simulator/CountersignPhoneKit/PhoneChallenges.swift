@@ -26,6 +26,21 @@ extension PhoneAccount {
 
     /// Whether a push names this account's activation; a push from an old activation is stale.
     public func owns(_ push: ChallengePushData) -> Bool { push.activationId == activationId }
+
+    /// The challenge a push carries sealed for this account, checked like a fetched one; nil when
+    /// the push carries none or it does not open with this account's push key (then fetch it).
+    public func openSealedChallenge(in push: ChallengePushData) -> ReceivedChallenge? {
+        guard let sealed = push.sealedChallenge, let pushKey, let key = Base64URL.decode(pushKey),
+            let signed = SealedPushChallenge.open(
+                sealed, key: key, deviceId: deviceId, transactionId: push.transactionId)
+        else { return nil }
+        let received = inspect(signed)
+        // A challenge sealed into another transaction's push is not what this push announced.
+        if case .genuine(let details) = received, details.transactionId != push.transactionId {
+            return .notForThisAccount(transactionId: push.transactionId)
+        }
+        return received
+    }
 }
 
 extension ChallengePushData {

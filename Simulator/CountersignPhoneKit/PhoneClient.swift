@@ -31,7 +31,7 @@ public struct PhoneClient: Sendable {
         return PhoneAccount(
             server: url.server, user: response.user, deviceId: response.deviceId, activationId: response.activationId,
             serverPublicKey: response.serverPublicKey, oath: response.oath, platform: platform, pushToken: pushToken,
-            privateKey: Base64URL.encode(key.rawRepresentation), pairedAt: clock.now())
+            privateKey: Base64URL.encode(key.rawRepresentation), pushKey: response.pushKey, pairedAt: clock.now())
     }
 
     /// Tells the server the phone's new push token.

@@ -72,8 +72,21 @@ struct Listen: AsyncParsableCommand {
                 print("No sign-in request arrived in \(timeout ?? 0) s")
                 throw ExitCode.failure
             }
-            for stale in await wake.wait(accounts: accounts) where seen.insert(stale).inserted {
+            let woken = await wake.wait(accounts: accounts)
+            for stale in woken.stale where seen.insert(stale).inserted {
                 print("Push \(stale): \(PhoneError.notActivated)")
+            }
+            // Challenges sealed in the pushes need no fetch: shown at once, checked like fetched ones.
+            for (account, received) in woken.sealed {
+                switch received {
+                case .notForThisAccount(let id):
+                    guard seen.insert(id ?? "unsigned").inserted else { continue }
+                    print("\(account.label): \(PhoneError.notActivated)")
+                case .genuine(let details):
+                    guard seen.insert(details.transactionId).inserted, details.deadline > Date() else { continue }
+                    try await handle(details, account: account, client: client)
+                    if once { return }
+                }
             }
         }
     }
@@ -158,17 +171,30 @@ struct PushWake {
         self.token = token
     }
 
-    /// Returns the transaction ids of pushes that named an activation none of the accounts belongs to.
-    mutating func wait(accounts: [PhoneAccount]) async -> [String] {
+    /// What the pushes that arrived while waiting said.
+    struct Woken {
+        /// Transaction ids of pushes naming an activation none of the accounts belongs to.
+        var stale: [String] = []
+        /// Challenges sealed in pushes for one of the accounts, opened and checked.
+        var sealed: [(PhoneAccount, ReceivedChallenge)] = []
+    }
+
+    mutating func wait(accounts: [PhoneAccount]) async -> Woken {
         guard let gateway, let token,
             let deliveries = try? await gateway.inbox(token: token, after: lastSequence, wait: 1)
         else {
             try? await Task.sleep(for: .seconds(1))
-            return []
+            return Woken()
         }
         lastSequence = deliveries.map(\.sequence).max() ?? lastSequence
-        return deliveries.compactMap { ChallengePushData(notificationPayload: $0.payload) }
-            .filter { push in !accounts.contains { $0.owns(push) } }
-            .map(\.transactionId)
+        var woken = Woken()
+        for push in deliveries.compactMap({ ChallengePushData(notificationPayload: $0.payload) }) {
+            guard let account = accounts.first(where: { $0.owns(push) }) else {
+                woken.stale.append(push.transactionId)
+                continue
+            }
+            if let received = account.openSealedChallenge(in: push) { woken.sealed.append((account, received)) }
+        }
+        return woken
     }
 }

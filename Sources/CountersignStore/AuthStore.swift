@@ -13,6 +13,14 @@ public struct AuthLogOrigin: Sendable {
 }
 
 /// A push challenge to store, with its details already signed by the activation it names.
+/// A stored push challenge, and the public keys of the devices that may answer it, which the
+/// server keeps at hand to check their answers without another read.
+public struct StartedPushChallenge: Sendable {
+    public var transaction: AuthTransaction
+    /// Device id and X9.63 public key of each of the user's active devices.
+    public var devicePublicKeys: [(deviceId: String, publicKey: Data)]
+}
+
 public struct NewPushChallenge: Sendable {
     public var details: ChallengeDetails
     public var signed: SignedChallenge
@@ -97,7 +105,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
 /// How a phone's answer was taken.
 public enum ChallengeAnswerOutcome: Sendable, Equatable {
     /// The answer decided the challenge: approved, denied or fraud.
-    case recorded(state: AuthState, reason: String?)
+    /// The answer decided the sign-in; `transaction` is how it now reads.
+    case recorded(transaction: AuthTransaction)
     /// The deadline had passed: the challenge ends (or ended) as a timeout.
     case tooLate
     /// Someone (another device, or this one) answered first.
@@ -143,7 +152,7 @@ public protocol AuthStore: Sendable {
     /// is written to the auth log and thrown as `AuthRefusal`. Throws `StoreError.activationChanged`
     /// when the challenge was signed by an activation that is no longer current.
     func startPushChallenge(_ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date)
-        async throws -> AuthTransaction
+        async throws -> StartedPushChallenge
     func transaction(id: String, relyingParty: String) async throws -> AuthTransaction
     /// The pending challenges a device may answer; the request's timestamp must be newer than the last.
     func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws

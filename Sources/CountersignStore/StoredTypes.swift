@@ -9,17 +9,20 @@ public struct NewDevice: Sendable {
     /// X9.63 form of the phone's P-256 public key.
     public var publicKey: Data
     public var oathSecret: [UInt8]
+    /// The key the server seals push challenges with for this phone (`SealedPushChallenge`).
+    public var pushKey: [UInt8]?
     public var displayName: String?
 
     public init(
         platform: DevicePlatform, pushToken: String?, environment: PushEnvironment, publicKey: Data,
-        oathSecret: [UInt8], displayName: String?
+        oathSecret: [UInt8], pushKey: [UInt8]? = nil, displayName: String?
     ) {
         self.platform = platform
         self.pushToken = pushToken
         self.environment = environment
         self.publicKey = publicKey
         self.oathSecret = oathSecret
+        self.pushKey = pushKey
         self.displayName = displayName
     }
 }

@@ -165,10 +165,11 @@ struct PushSignInTests {
         }
     }
 
-    @Test("a push phone gets a push naming only the transaction and activation, in the same transaction")
+    @Test("a push phone's push, queued in the same transaction, carries the challenge sealed for that phone alone")
     func pushQueued() async throws {
         try await SignInSetup.run(platform: .apns) { setup in
-            let started = try await setup.start()
+            let started = try await setup.start(
+                AuthRequest(user: "alice", context: AuthContext(application: "Payroll VPN", clientIP: "198.51.100.7")))
             let payload = try await setup.server.pool.read { db in
                 try String.fetchOne(
                     db, sql: "SELECT payload FROM push_outbox WHERE collapse_id = ?",
@@ -178,7 +179,21 @@ struct PushSignInTests {
             let push = try #require(ChallengePushData(notificationPayload: #"{"countersign":\#(stored)}"#))
             #expect(push.transactionId == started.transactionId)
             #expect(setup.account.owns(push))
-            #expect(payload?.contains("alice") == false)
+            // Nothing the push service could read says who signs in to what, from where.
+            for secret in ["alice", "Payroll", "198.51.100.7"] { #expect(!stored.contains(secret)) }
+
+            // The phone opens it with the key it got at pairing and checks the activation's signature.
+            guard case .genuine(let details) = setup.account.openSealedChallenge(in: push) else {
+                Issue.record("the sealed challenge did not open as genuine")
+                return
+            }
+            #expect(details.transactionId == started.transactionId)
+            #expect(details.application == "Payroll VPN")
+            #expect(details.clientIP == "198.51.100.7")
+            // Without the push key (a phone paired before push keys), it is fetched instead.
+            var withoutKey = setup.account
+            withoutKey.pushKey = nil
+            #expect(withoutKey.openSealedChallenge(in: push) == nil)
 
             // Answering cancels what is still queued: the phone need not be woken any more.
             _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .deny, number: nil)

@@ -19,7 +19,7 @@ struct SecretsAtRestTests {
     }
 
     @Test(
-        "after pairing, the SQLite files hold neither the OATH secret, the activation code, the admin token nor the server key"
+        "after pairing, the SQLite files hold neither the OATH secret, the push key, the activation code, the admin token nor the server key"
     )
     func nothingInClear() async throws {
         let server = try await TestServer.make()
@@ -32,11 +32,15 @@ struct SecretsAtRestTests {
         let serverKey = try await server.store.serverSigningKey(activationId: activation.id)
         let oathSecret = try await server.store.deviceOATHSecret(id: account.deviceId)
         let tokenSecret = String(server.adminToken.split(separator: "_", maxSplits: 2)[2])
+        let pushKey = try #require(account.pushKey.flatMap(Base64URL.decode))
+        #expect(pushKey.count == SealedPushChallenge.keyByteCount)
 
         let bytes = try databaseBytes(server)
         let mustNotAppear: [(String, Data)] = [
             ("OATH secret", Data(oathSecret)),
             ("OATH secret in Base32", Data(account.oath.secret.utf8)),
+            ("push key", pushKey),
+            ("push key in base64url", Data(try #require(account.pushKey).utf8)),
             ("activation code", Data(code.utf8)),
             ("admin token", Data(server.adminToken.utf8)),
             ("admin token secret", Data(tokenSecret.utf8)),

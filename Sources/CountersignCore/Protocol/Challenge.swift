@@ -100,14 +100,19 @@ public struct ChallengeAnswerResult: Codable, Sendable {
     }
 }
 
-/// The app data a challenge's push carries: only what the phone needs to fetch the challenge.
+/// The app data a challenge's push carries: the ids the phone needs to fetch the challenge, and,
+/// for a phone paired with a push key, the challenge itself sealed for that phone alone
+/// (`SealedPushChallenge`). Nothing in it is readable by the push service.
 public struct ChallengePushData: Codable, Sendable {
     public var kind = "challenge"
     public var transactionId: String
     public var activationId: String
+    /// The signed challenge, sealed with the phone's push key; absent for phones paired without one.
+    public var sealedChallenge: String?
 
-    public init(transactionId: String, activationId: String) {
+    public init(transactionId: String, activationId: String, sealedChallenge: String? = nil) {
         self.transactionId = transactionId
         self.activationId = activationId
+        self.sealedChallenge = sealedChallenge
     }
 }

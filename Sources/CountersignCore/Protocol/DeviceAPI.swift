@@ -43,13 +43,20 @@ public struct PairingResponse: Codable, Sendable {
     /// The activation's P-256 public key; the phone pins it and trusts only challenges it signed.
     public var serverPublicKey: String
     public var oath: OATHParameters
+    /// base64url of the 32-byte key the server seals this phone's push challenges with. The phone
+    /// keeps it with its private key; the server never sends it again.
+    public var pushKey: String?
 
-    public init(deviceId: String, user: String, activationId: String, serverPublicKey: String, oath: OATHParameters) {
+    public init(
+        deviceId: String, user: String, activationId: String, serverPublicKey: String, oath: OATHParameters,
+        pushKey: String? = nil
+    ) {
         self.deviceId = deviceId
         self.user = user
         self.activationId = activationId
         self.serverPublicKey = serverPublicKey
         self.oath = oath
+        self.pushKey = pushKey
     }
 }
 

@@ -11,11 +11,12 @@ struct DeviceChallengeRoutes {
         // The poll fallback, and how a phone woken by a push fetches what it was woken for.
         group.get("devices/:id/challenges") { request, context in
             let deviceId = try context.parameters.require("id")
-            let verified = try await DeviceRequestVerifier(environment: environment)
-                .verify(
+            // The store checks that the device still counts, in the same transaction as the read.
+            let timestamp = try await DeviceRequestVerifier(environment: environment)
+                .verifySignature(
                     deviceId: deviceId, method: "GET", path: request.uri.path, headers: request.headers, body: Data())
             let challenges = try await environment.store.pendingChallenges(
-                deviceId: deviceId, requestTimestampMillis: verified.timestampMillis, now: environment.clock.now())
+                deviceId: deviceId, requestTimestampMillis: timestamp, now: environment.clock.now())
             return try JSONResponse.make(PendingChallenges(challenges: challenges))
         }
 
@@ -25,15 +26,16 @@ struct DeviceChallengeRoutes {
             let transactionId = try context.parameters.require("txid")
             let body = Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView)
             // The signature first: nothing in the body counts before it is checked.
-            let verified = try await DeviceRequestVerifier(environment: environment)
-                .verify(
+            // The store checks that the device still counts, in the same transaction as the answer.
+            let timestamp = try await DeviceRequestVerifier(environment: environment)
+                .verifySignature(
                     deviceId: deviceId, method: "POST", path: request.uri.path, headers: request.headers, body: body)
             let answer = try Request.decodeJSON(ChallengeAnswer.self, from: body)
             let outcome: ChallengeAnswerOutcome
             do {
                 outcome = try await environment.store.answerChallenge(
                     id: transactionId, deviceId: deviceId, answer: answer,
-                    requestTimestampMillis: verified.timestampMillis, limits: environment.settings.pushLimits,
+                    requestTimestampMillis: timestamp, limits: environment.settings.pushLimits,
                     origin: environment.settings.logOrigin, now: environment.clock.now())
             } catch StoreError.replayedRequest {
                 context.logger.warning(
@@ -41,17 +43,20 @@ struct DeviceChallengeRoutes {
                     metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
                 throw StoreError.replayedRequest
             }
-            await environment.wakeUps.signal([transactionId])
             switch outcome {
-            case .recorded(let state, let reason):
+            case .recorded(let transaction):
+                // Long-polls on it get the committed outcome with the wake-up, without reading it again.
+                await environment.wakeUps.signal(decided: transaction)
+                let state = transaction.state
                 context.logger.info(
                     "sign-in answered",
                     metadata: [
                         "transaction": "\(transactionId)", "device": "\(deviceId)", "state": "\(state.rawValue)",
                     ])
                 return try JSONResponse.make(
-                    ChallengeAnswerResult(transactionId: transactionId, state: state, reason: reason))
+                    ChallengeAnswerResult(transactionId: transactionId, state: state, reason: transaction.reason))
             case .tooLate:
+                await environment.wakeUps.signal([transactionId])
                 context.logger.warning(
                     "late sign-in answer refused",
                     metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])

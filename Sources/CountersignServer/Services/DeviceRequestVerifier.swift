@@ -19,18 +19,55 @@ struct DeviceRequestVerifier: Sendable {
         -> Verified
     {
         let signed = try SignedHeaders(headers)
-        let credentials: DeviceCredentials
+        let credentials = try await credentials(deviceId)
+        try check(signed, method: method, path: path, body: body, key: try publicKey(credentials))
+        guard credentials.isActivated else { throw APIError.notActivated }
+        return Verified(credentials: credentials, timestampMillis: signed.timestampMillis)
+    }
+
+    /// The signature and timestamp only, with the device's key from the cache when it is there, for
+    /// routes whose store call checks that the device still counts inside its own transaction
+    /// (`acceptDeviceRequest`), where it also moves the replay mark. Returns the request's timestamp.
+    func verifySignature(deviceId: String, method: String, path: String, headers: HTTPFields, body: Data)
+        async throws -> Int64
+    {
+        let signed = try SignedHeaders(headers)
+        if let cached = environment.caches.devicePublicKey(id: deviceId) {
+            try check(signed, method: method, path: path, body: body, key: cached)
+            return signed.timestampMillis
+        }
+        let credentials = try await credentials(deviceId)
+        let key = try publicKey(credentials)
+        try check(signed, method: method, path: path, body: body, key: key)
+        environment.caches.rememberDevicePublicKey(key, id: deviceId)
+        guard credentials.isActivated else { throw APIError.notActivated }
+        return signed.timestampMillis
+    }
+
+    private func credentials(_ deviceId: String) async throws -> DeviceCredentials {
         do {
-            credentials = try await environment.store.deviceCredentials(id: deviceId)
+            return try await environment.store.deviceCredentials(id: deviceId)
         } catch StoreError.deviceNotFound {
             // The phone holds a pairing the server does not know (deleted user, other server):
             // the advice is the same as for a stale pairing.
             throw APIError.notActivated
         }
-        guard let publicKey = try? P256.Signing.PublicKey(x963Representation: credentials.publicKey),
+    }
+
+    private func publicKey(_ credentials: DeviceCredentials) throws -> P256.Signing.PublicKey {
+        guard let key = try? P256.Signing.PublicKey(x963Representation: credentials.publicKey) else {
+            throw APIError.unauthorized("the request's signature does not match the device's key")
+        }
+        return key
+    }
+
+    private func check(
+        _ signed: SignedHeaders, method: String, path: String, body: Data, key: P256.Signing.PublicKey
+    ) throws {
+        guard
             DeviceRequestSignature.isValid(
                 signature: signed.signature, method: method, path: path, timestampMillis: signed.timestampMillis,
-                body: body, publicKey: publicKey)
+                body: body, publicKey: key)
         else {
             throw APIError.unauthorized("the request's signature does not match the device's key")
         }
@@ -38,7 +75,5 @@ struct DeviceRequestVerifier: Sendable {
         else {
             throw APIError.unauthorized("the request's timestamp is too far from the server's clock")
         }
-        guard credentials.isActivated else { throw APIError.notActivated }
-        return Verified(credentials: credentials, timestampMillis: signed.timestampMillis)
     }
 }

@@ -57,15 +57,18 @@ struct PairingService: Sendable {
         guard request.code.utf8.count <= 128 else { throw StoreError.unknownActivationCode }
 
         let oathSecret = SecureRandom.bytes(Self.oathSecretBytes)
+        let pushKey = SealedPushChallenge.makeKey()
         let paired = try await environment.store.redeemActivationCode(
             codeHash: SecretHash.sha256Hex(request.code.uppercased()),
             device: NewDevice(
                 platform: request.platform, pushToken: pushToken, environment: request.environment,
-                publicKey: publicKey.x963Representation, oathSecret: oathSecret, displayName: displayName),
+                publicKey: publicKey.x963Representation, oathSecret: oathSecret, pushKey: pushKey,
+                displayName: displayName),
             now: now)
         return PairingResponse(
             deviceId: paired.device.id, user: paired.device.user, activationId: paired.activation.id,
-            serverPublicKey: paired.activation.serverPublicKey, oath: OATHParameters(secret: Base32.encode(oathSecret)))
+            serverPublicKey: paired.activation.serverPublicKey, oath: OATHParameters(secret: Base32.encode(oathSecret)),
+            pushKey: Base64URL.encode(pushKey))
     }
 
     /// Push platforms need a token; poll-only phones have none. Tokens are short printable ASCII.

@@ -1,20 +1,26 @@
 import CountersignCore
 import CountersignStore
+import Crypto
 import Synchronization
 
-/// What every sign-in would otherwise read from SQLite: the current activation, and the client key
-/// that authenticates each auth request. A profile of the server (BENCHMARKS.md) put its reads at
-/// about 15 % of its CPU.
+/// What every sign-in would otherwise read from SQLite: the current activation, the client key
+/// that authenticates each auth request, and the public keys of the phones that answer. A profile
+/// of the server (BENCHMARKS.md) put its reads at about 15 % of its CPU.
 ///
-/// Neither cache can make a decision wrong. A stale activation is caught by the store, which checks
+/// No cache can make a decision wrong. A stale activation is caught by the store, which checks
 /// the activation inside the sign-in's transaction and answers `activationChanged`; the sign-in
 /// then forgets the cache and tries again. A client key is re-verified against its hash on every
-/// request, and deleting a client empties the cache before the delete is answered.
+/// request, and deleting a client empties the cache before the delete is answered. A device's
+/// public key never changes for its id (re-pairing makes a new device), and whether the device
+/// still counts is checked by the store inside the request's own transaction.
 final class RequestCaches: Sendable {
     private let activation = Mutex<ActivationView?>(nil)
     private let clientKeys = Mutex<[String: (name: String, secretHash: String)]>([:])
+    private let deviceKeys = Mutex<[String: P256.Signing.PublicKey]>([:])
     /// Enough for every client of a large organisation; beyond it the cache starts again.
     static let maxClientKeys = 10_000
+    /// About 15 MB at most; beyond it the cache starts again.
+    static let maxDeviceKeys = 100_000
 
     func currentActivation(_ store: any RegistryStore) async throws -> ActivationView? {
         if let cached = activation.withLock({ $0 }) { return cached }
@@ -38,4 +44,13 @@ final class RequestCaches: Sendable {
 
     /// After a client is deleted: its key must stop working with the next request.
     func forgetClientKeys() { clientKeys.withLock { $0.removeAll() } }
+
+    func devicePublicKey(id: String) -> P256.Signing.PublicKey? { deviceKeys.withLock { $0[id] } }
+
+    func rememberDevicePublicKey(_ key: P256.Signing.PublicKey, id: String) {
+        deviceKeys.withLock { keys in
+            if keys.count >= Self.maxDeviceKeys { keys.removeAll() }
+            keys[id] = key
+        }
+    }
 }

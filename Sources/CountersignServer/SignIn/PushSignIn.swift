@@ -1,5 +1,6 @@
 import CountersignCore
 import CountersignStore
+import Crypto
 import Foundation
 
 /// Starts push sign-ins and waits for their outcome.
@@ -36,7 +37,13 @@ struct PushSignIn: Sendable {
                         number: Int.random(in: 10...99), relyingParty: client, requestedMethod: method),
                     limits: environment.settings.pushLimits, origin: environment.settings.logOrigin, now: now)
                 await environment.wakeUps.signal([WakeUps.outbox])
-                return started
+                // The phones that answer are these: their keys checked now spare a read per answer.
+                for (deviceId, publicKey) in started.devicePublicKeys {
+                    if let key = try? P256.Signing.PublicKey(x963Representation: publicKey) {
+                        environment.caches.rememberDevicePublicKey(key, id: deviceId)
+                    }
+                }
+                return started.transaction
             } catch StoreError.activationChanged {
                 environment.caches.forgetActivation()
                 continue
@@ -58,8 +65,12 @@ struct PushSignIn: Sendable {
                 guard remaining > .zero else { break }
                 let untilDeadline = Duration.milliseconds(
                     Int(transaction.deadline.timeIntervalSince(environment.clock.now()) * 1000) + 1)
-                await environment.wakeUps.wait(for: id, timeout: min(remaining, untilDeadline))
+                let decided = await environment.wakeUps.wait(for: id, timeout: min(remaining, untilDeadline))
                 if Task.isCancelled { break }
+                if let decided, decided.state.isFinal {
+                    transaction = decided
+                    continue
+                }
             }
             transaction = try await environment.store.transaction(id: id, relyingParty: client)
         }

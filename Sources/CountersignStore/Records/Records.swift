@@ -96,6 +96,8 @@ struct DeviceRecord: SnakeCaseRecord {
     var environment: String
     var publicKey: Data
     var oathSecretSealed: Data
+    /// Sealed under the master key; nil for phones paired before push keys existed.
+    var pushKeySealed: Data?
     var displayName: String?
     var status: String
     var statusReason: String?
@@ -116,6 +118,7 @@ struct DeviceRecord: SnakeCaseRecord {
         case environment
         case publicKey = "public_key"
         case oathSecretSealed = "oath_secret_sealed"
+        case pushKeySealed = "push_key_sealed"
         case displayName = "display_name"
         case status
         case statusReason = "status_reason"

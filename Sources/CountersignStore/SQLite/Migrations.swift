@@ -271,6 +271,10 @@ enum Migrations {
                     """)
             try db.execute(sql: rebuildUsageCounts)
         }
+        migrator.registerMigration("v11-device-push-keys") { db in
+            // Phones paired from now on get a key that seals their challenges inside the push.
+            try db.execute(sql: "ALTER TABLE device ADD COLUMN push_key_sealed BLOB")
+        }
         return migrator
     }
 

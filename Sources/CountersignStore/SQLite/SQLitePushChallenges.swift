@@ -8,16 +8,13 @@ extension SQLiteRegistryStore {
 
     public func startPushChallenge(
         _ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date
-    ) async throws -> AuthTransaction {
+    ) async throws -> StartedPushChallenge {
         let details = challenge.details
-        let pushData = String(
-            decoding: try APIJSON.makeEncoder().encode(
-                ChallengePushData(transactionId: details.transactionId, activationId: details.activationId)),
-            as: UTF8.self)
+        let pushEncoder = APIJSON.makeEncoder()
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
-        let outcome: Result<AuthTransaction, AuthRefusal> = try await batchedWrites.write { db in
+        let outcome: Result<StartedPushChallenge, AuthRefusal> = try await batchedWrites.write { db in
             let user = try Self.user(named: details.user, db)
-            func refuse(_ refusal: AuthRefusal) throws -> Result<AuthTransaction, AuthRefusal> {
+            func refuse(_ refusal: AuthRefusal) throws -> Result<StartedPushChallenge, AuthRefusal> {
                 try Self.logRefusal(
                     db, refusal, user: user, userName: details.user, mode: .push, application: details.application,
                     clientIP: details.clientIP, transactionId: nil, relyingParty: challenge.relyingParty,
@@ -72,13 +69,21 @@ extension SQLiteRegistryStore {
             where device.platform != DevicePlatform.pollOnly.rawValue && device.pushToken != nil
                 && device.pushTokenInvalidAt == nil
             {
+                let pushData = ChallengePushData(
+                    transactionId: details.transactionId, activationId: details.activationId,
+                    sealedChallenge: self.sealedForPush(
+                        challenge.signed, transactionId: details.transactionId, device: device))
                 _ = try Self.enqueuePush(
-                    db, deviceId: device.id, payload: pushData, collapseId: details.transactionId,
+                    db, deviceId: device.id, payload: String(decoding: try pushEncoder.encode(pushData), as: UTF8.self),
+                    collapseId: details.transactionId,
                     deadline: details.deadline, now: now)
             }
             try db.cachedStatement(sql: "UPDATE relying_party SET last_used_at = ? WHERE name = ?")
                 .execute(arguments: [now.stored, challenge.relyingParty])
-            return .success(Self.transaction(record, userName: user.name))
+            return .success(
+                StartedPushChallenge(
+                    transaction: Self.transaction(record, userName: user.name),
+                    devicePublicKeys: devices.map { ($0.id, $0.publicKey) }))
         }
         return try outcome.get()
     }
@@ -178,7 +183,7 @@ extension SQLiteRegistryStore {
                     reason: reason, application: challenge.application, clientIP: challenge.clientIp,
                     transactionId: challenge.id, relyingParty: challenge.relyingParty),
                 origin: origin, now: now)
-            return .recorded(state: state, reason: reason)
+            return .recorded(transaction: Self.transaction(challenge, userName: user.name))
         }
     }
 
@@ -209,12 +214,26 @@ extension SQLiteRegistryStore {
 
     // MARK: Helpers
 
+    /// The signed challenge sealed with the phone's push key, or nil for a phone paired without one.
+    /// A key that does not open (a wrong master key) also gives nil: the phone then fetches the
+    /// challenge, which is slower but loses nothing.
+    func sealedForPush(_ signed: SignedChallenge, transactionId: String, device: DeviceRecord) -> String? {
+        guard let sealedKey = device.pushKeySealed,
+            let key = try? secrets.open(sealedKey, purpose: Self.pushKeyPurpose(device.id))
+        else { return nil }
+        return try? SealedPushChallenge.seal(
+            signed, key: key, deviceId: device.id, transactionId: transactionId)
+    }
+
     /// Checks a signed device request against the registry: the device still counts, and the
-    /// request is newer than the last one accepted from it (which it then becomes).
+    /// request is newer than the last one accepted from it (which it then becomes). A device that is
+    /// gone (its user deleted) counts no more than a removed one.
     static func acceptDeviceRequest(_ db: Database, deviceId: String, requestTimestampMillis: Int64, now: Date) throws
         -> DeviceRecord
     {
-        var device = try deviceRecord(id: deviceId, db)
+        guard var device = try Self.cachedRecord(DeviceRecord.self, id: deviceId, db) else {
+            throw StoreError.deviceNotActivated
+        }
         let activation = try Self.cachedRecord(ActivationRecord.self, id: device.activationId, db)
         guard device.status == DeviceStatus.active.rawValue, activation?.isCurrent == true else {
             throw StoreError.deviceNotActivated

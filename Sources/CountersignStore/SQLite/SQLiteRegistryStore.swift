@@ -191,6 +191,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice {
         let deviceId = UUID().uuidString.lowercased()
         let sealedSecret = try secrets.seal(device.oathSecret, purpose: Self.oathSecretPurpose(deviceId))
+        let sealedPushKey = try device.pushKey.map { try secrets.seal($0, purpose: Self.pushKeyPurpose(deviceId)) }
         return try await pool.write { db in
             guard var code = try ActivationCodeRecord.fetchOne(db, key: codeHash) else {
                 throw StoreError.unknownActivationCode
@@ -209,7 +210,8 @@ public final class SQLiteRegistryStore: RegistryStore {
                 id: deviceId, userId: code.userId, activationId: activation.id, platform: device.platform.rawValue,
                 pushToken: device.pushToken, pushTokenInvalidAt: nil, pushTokenInvalidReason: nil,
                 environment: device.environment.rawValue, publicKey: device.publicKey, oathSecretSealed: sealedSecret,
-                displayName: device.displayName, status: DeviceStatus.active.rawValue, statusReason: nil,
+                pushKeySealed: sealedPushKey, displayName: device.displayName, status: DeviceStatus.active.rawValue,
+                statusReason: nil,
                 statusChangedAt: nil, createdAt: now, lastSeenAt: now, lastRequestMs: 0)
             try record.insert(db)
             code.usedAt = now
@@ -312,6 +314,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 extension SQLiteRegistryStore {
     static func serverKeyPurpose(_ activationId: String) -> String { "activation-server-key:\(activationId)" }
     static func oathSecretPurpose(_ deviceId: String) -> String { "device-oath-secret:\(deviceId)" }
+    static func pushKeyPurpose(_ deviceId: String) -> String { "device-push-key:\(deviceId)" }
     static func pushSettingsPurpose(_ provider: String) -> String { "provider-push-settings:\(provider)" }
 
     static func currentActivation(_ db: Database) throws -> ActivationRecord? {
