@@ -7,6 +7,7 @@ import Crypto
 import Foundation
 import GatewayTestSupport
 import Prometheus
+import Synchronization
 import Testing
 
 @Suite("Push dispatcher with the gateway emulator")
@@ -135,4 +136,63 @@ struct PushDispatcherTests {
             #expect(await gateway.state.inbox(setup.token, after: 0).map(\.id) == [id])
         }
     }
+
+    @Test("pushes queued one at a time are recorded in batches, not a transaction per push, and all are sent")
+    func recordsInBatches() async throws {
+        try await GatewayHarness.run { gateway in
+            let setup = try await setUp(gateway)
+            let outbox = CountingOutbox(store: setup.store)
+            let wakeUps = WakeUps()
+            let dispatcher = PushDispatcher(
+                outbox: outbox, sender: setup.sender, clock: setup.server.clock, metrics: .init(), wakeUps: wakeUps)
+            let count = 40
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await dispatcher.run() }
+                // As sign-ins do: each push queued on its own, with a wake-up.
+                for _ in 0..<count {
+                    _ = try await enqueue(setup)
+                    await wakeUps.signal([WakeUps.outbox])
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                let deadline = ContinuousClock.now + .seconds(15)
+                while try await setup.store.pushOutboxCounts().sent < count, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                group.cancelAll()
+            }
+            #expect(try await setup.store.pushOutboxCounts().sent == count)
+            #expect(await gateway.state.inbox(setup.token, after: 0).count == count)
+            // Recording after every send would take one transaction per push.
+            let records = outbox.recordCalls.withLock { $0 }
+            #expect(records < count / 2, "\(records) record transactions for \(count) pushes")
+        }
+    }
+}
+
+/// The real SQLite outbox, counting how often the dispatcher records outcomes.
+final class CountingOutbox: PushOutboxStore {
+    let store: SQLiteRegistryStore
+    let recordCalls = Mutex(0)
+
+    init(store: SQLiteRegistryStore) { self.store = store }
+
+    func enqueuePush(deviceId: String, payload: String, collapseId: String?, deadline: Date, now: Date) async throws
+        -> String
+    {
+        try await store.enqueuePush(
+            deviceId: deviceId, payload: payload, collapseId: collapseId, deadline: deadline, now: now)
+    }
+    func requeueInterruptedPushes() async throws -> Int { try await store.requeueInterruptedPushes() }
+    func claimDuePushes(now: Date, limit: Int) async throws -> [PendingPush] {
+        try await store.claimDuePushes(now: now, limit: limit)
+    }
+    func recordPushAttempts(_ results: [(id: String, result: PushAttemptResult)], now: Date) async throws {
+        recordCalls.withLock { $0 += 1 }
+        try await store.recordPushAttempts(results, now: now)
+    }
+    func enqueuePushes(_ pushes: [NewPush], now: Date) async throws -> [String] {
+        try await store.enqueuePushes(pushes, now: now)
+    }
+    func nextPushDue() async throws -> Date? { try await store.nextPushDue() }
+    func pushOutboxCounts() async throws -> PushOutboxCounts { try await store.pushOutboxCounts() }
 }
