@@ -107,23 +107,29 @@ struct PushSignInTests {
         }
     }
 
+    /// The phone's approval of `started` with the right number, signed by `key`.
+    func approval(
+        of started: AuthTransaction, _ setup: SignInSetup, signedBy key: P256.Signing.PrivateKey, at date: Date? = nil
+    ) throws -> SignedRequest {
+        try SignedRequest(
+            method: "POST", path: "/v1/devices/\(setup.account.deviceId)/challenges/\(started.transactionId)",
+            body: try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: started.number)),
+            signedBy: key, at: date ?? setup.server.clock.now())
+    }
+
     @Test("a replayed answer, a forged one and a second answer are refused; only the first counts")
     func replayAndForgery() async throws {
         try await SignInSetup.run { setup in
             let started = try await setup.start()
-            let path = "/v1/devices/\(setup.account.deviceId)/challenges/\(started.transactionId)"
-            let body = try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: started.number))
             let raw = JSONHTTPClient(baseURL: setup.api.baseURL)
 
-            let forged = try SignedRequest(
-                method: "POST", path: path, body: body, signedBy: P256.Signing.PrivateKey(),
-                at: setup.server.clock.now())
+            let forged = try approval(of: started, setup, signedBy: P256.Signing.PrivateKey())
             let forgedAnswer = try await forged.send(to: raw)
             #expect(forgedAnswer.status == 401)
             #expect(try await setup.outcome(started.transactionId).state == .pending)
 
-            let genuine = try SignedRequest(
-                method: "POST", path: path, body: body, signedBy: try setup.account.signingKey(),
+            let genuine = try approval(
+                of: started, setup, signedBy: try setup.account.signingKey(),
                 at: setup.server.clock.now().addingTimeInterval(1))
             #expect(try await genuine.send(to: raw).status == 200)
             let replayed = try await genuine.send(to: raw)
@@ -138,6 +144,27 @@ struct PushSignInTests {
             #expect(second?.code == "challenge_answered")
             #expect(try await setup.outcome(started.transactionId).state == .approved)
             #expect(try await setup.log().count == 1)
+        }
+    }
+
+    @Test(
+        "a phone removed after its challenge started cannot answer it, though its key is at hand; a forgery is still refused"
+    )
+    func removedPhone() async throws {
+        try await SignInSetup.run { setup in
+            // Starting the sign-in puts the phone's public key in the server's cache.
+            let started = try await setup.start()
+            let forged = try approval(of: started, setup, signedBy: P256.Signing.PrivateKey())
+            #expect(try await forged.send(to: JSONHTTPClient(baseURL: setup.api.baseURL)).status == 401)
+
+            try await setup.admin.requestWithoutAnswer("DELETE", "/v1/devices/\(setup.account.deviceId)")
+            let refused = await #expect(throws: (any Error).self) {
+                try await setup.phone.answer(
+                    started.transactionId, for: setup.account, decision: .approve, number: started.number)
+            }
+            #expect(
+                "\(refused.map { "\($0)" } ?? "")".contains("Authentication request is not for an activated account"))
+            #expect(try await setup.outcome(started.transactionId).state != .approved)
         }
     }
 
