@@ -38,7 +38,8 @@ struct PushSignIn: Sendable {
                     limits: environment.settings.pushLimits, origin: environment.settings.logOrigin, now: now)
                 await environment.wakeUps.signal([WakeUps.outbox])
                 // The phones that answer are these: their keys checked now spare a read per answer.
-                for (deviceId, publicKey) in started.devicePublicKeys {
+                for (deviceId, publicKey) in started.devicePublicKeys
+                where environment.caches.devicePublicKey(id: deviceId) == nil {
                     if let key = try? P256.Signing.PublicKey(x963Representation: publicKey) {
                         environment.caches.rememberDevicePublicKey(key, id: deviceId)
                     }

@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 
-// Row reading and writing by hand (throwing, like the Codable path, on a missing or NULL value) for the records every push sign-in reads or inserts. GRDB's
+// Row reading and writing by hand for the records every push sign-in reads or inserts. GRDB's
 // Codable path (a Decoder or Encoder per row, a key lookup through it per column) was about 9 % of
-// the server's CPU in the sign-in benchmark. Column names come from each record's CodingKeys, so
-// the two paths cannot disagree on a name, and dates are written as `StoredDate` text, as the
-// Codable path writes them. RecordCodingTests checks every column both ways.
+// the server's CPU in the sign-in benchmark. Reads throw on a missing or NULL value, as that path
+// does. Column names come from each record's CodingKeys, so the two paths cannot disagree on a
+// name, and dates are written as `StoredDate` text, as the Codable path writes them.
+// RecordCodingTests checks every column both ways.
 
 extension ChallengeRecord {
     init(row: Row) throws {
