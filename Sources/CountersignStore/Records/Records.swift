@@ -362,3 +362,15 @@ struct PhoneChallengeRecord: SnakeCaseRecord {
         case answeredAt = "answered_at"
     }
 }
+
+extension UserRecord {
+    /// The lockout's three columns, as the rule sees them.
+    var codeAttemptCounters: CodeAttemptCounters {
+        get { CodeAttemptCounters(failedAttempts: failedAttempts, lockouts: lockouts, lockedUntil: lockedUntil) }
+        set {
+            failedAttempts = newValue.failedAttempts
+            lockouts = newValue.lockouts
+            lockedUntil = newValue.lockedUntil
+        }
+    }
+}

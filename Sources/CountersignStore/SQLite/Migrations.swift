@@ -275,6 +275,17 @@ enum Migrations {
             // Phones paired from now on get a key that seals their challenges inside the push.
             try db.execute(sql: "ALTER TABLE device ADD COLUMN push_key_sealed BLOB")
         }
+        migrator.registerMigration("v12-bounded-push-admission") { db in
+            // Push admission asks for the user's last approval and the pushes since a time. With only
+            // challenge_by_user(user_id, state, created_at), both read every row the user ever had.
+            try db.execute(
+                sql: """
+                    CREATE INDEX challenge_approved_by_user ON challenge(user_id, answered_at)
+                    WHERE state = 'approved'
+                    """)
+            try db.execute(
+                sql: "CREATE INDEX challenge_push_by_user ON challenge(user_id, created_at) WHERE method = 'push'")
+        }
         return migrator
     }
 

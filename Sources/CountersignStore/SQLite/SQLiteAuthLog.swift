@@ -86,7 +86,7 @@ extension SQLiteRegistryStore {
         AuthLogEntry(
             id: record.id ?? 0, time: record.time, user: record.userName, firstName: record.firstName,
             lastName: record.lastName, email: record.email, phone: record.phone, deviceToken: record.deviceToken,
-            mode: record.mode, result: AuthLogResult(rawValue: record.result) ?? .denied, outcome: record.outcome,
+            mode: record.mode, result: AuthLogResult(stored: record.result), outcome: record.outcome,
             reason: record.reason, serverName: record.serverName, serverIP: record.serverIp, clientIP: record.clientIp,
             application: record.application, transactionId: record.transactionId, client: record.relyingParty,
             provider: record.provider)

@@ -2,16 +2,6 @@ import CountersignCore
 import Foundation
 import GRDB
 
-/// What a code method found when it checked a code.
-enum CodeCheck {
-    /// The code was right; `credential` names what it came from (device token, token serial).
-    case matched(credential: String?)
-    /// The code was wrong, or was already used: counted towards the lock.
-    case wrong(reason: String)
-    /// The method cannot be used for this user at all; not counted.
-    case refused(AuthRefusal)
-}
-
 /// One code attempt as the relying party sent it.
 struct CodeAttempt: Sendable {
     var userName: String
@@ -23,9 +13,6 @@ struct CodeAttempt: Sendable {
 
 // One-time codes (the app's offline codes and hardware tokens), with replay protection and lockout.
 extension SQLiteRegistryStore {
-    /// Steps either side of now that a TOTP code may come from (clock drift, slow typing).
-    static let appCodeWindow = 1
-
     public func verifyOneTimeCode(
         user name: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
         origin: AuthLogOrigin, now: Date
@@ -54,23 +41,32 @@ extension SQLiteRegistryStore {
             db.cachedStatement(sql: "SELECT * FROM hardware_token WHERE user_id = ?"), arguments: [userId])
         guard !devices.isEmpty || !tokens.isEmpty else { return .refused(.noCodeGenerator(user.name)) }
 
-        for var device in devices {
+        // Load: every generator the code may have come from, apps first. Decide: the rule finds the
+        // match. Write: its new mark, so the same code never works twice.
+        var candidates: [OneTimeCodeCandidate] = []
+        for device in devices {
             let secret = try secrets.open(device.oathSecretSealed, purpose: Self.oathSecretPurpose(device.id))
-            // The app's offline codes: SHA-1, 6 digits, 30 s, as pairing hands them out.
-            let totp = TOTP(hotp: try HOTP(secret: Array(secret)))
-            guard
-                let step = totp.matchingStep(
-                    for: code, at: now, window: Self.appCodeWindow, lastUsedStep: device.oathLastStep.map(UInt64.init))
-            else { continue }
-            device.oathLastStep = Int64(step)
+            candidates.append(
+                try .authenticatorApp(secret: secret, lastUsedStep: device.oathLastStep.map { UInt64(max(0, $0)) }))
+        }
+        for token in tokens { candidates.append(try tokenCandidate(token)) }
+        guard let (index, mark) = OneTimeCodeMatch.first(code, in: candidates, at: now) else {
+            return .wrong(reason: "the code is wrong or was already used")
+        }
+        if index < devices.count {
+            var device = devices[index]
+            if case .lastUsedStep(let step) = mark { device.oathLastStep = Int64(clamping: step) }
             try device.update(db)
             return .matched(credential: device.pushToken ?? device.id)
         }
-        for var token in tokens where try acceptTokenCode(code, token: &token, now: now) {
-            try token.update(db)
-            return .matched(credential: "token:\(token.serial)")
+        var token = tokens[index - devices.count]
+        switch mark {
+        case .lastUsedStep(let step): token.lastStep = Int64(clamping: step)
+        case .nextCounter(let counter): token.counter = Int64(clamping: counter)
         }
-        return .wrong(reason: "the code is wrong or was already used")
+        token.lastUsedAt = now
+        try token.update(db)
+        return .matched(credential: "token:\(token.serial)")
     }
 
     /// The frame every code method shares, in one transaction: find the user, refuse a disabled or
@@ -106,28 +102,28 @@ extension SQLiteRegistryStore {
                         method: attempt.method, state: state, number: nil, reason: reason, createdAt: now,
                         deadline: now, answeredAt: now))
             }
+            if let refusal = SignInEligibility.refusal(
+                requestedName: attempt.userName, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
+            {
+                return try refuse(refusal)
+            }
             guard var user else { return try refuse(.unknownUser(attempt.userName)) }
-            guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
-            if let lockedUntil = user.lockedUntil, lockedUntil > now { return try refuse(.locked(until: lockedUntil)) }
+            let lockout = CodeLockout(policy: policy)
+            if let refusal = lockout.refusal(user.codeAttemptCounters, now: now) { return try refuse(refusal) }
 
-            switch try check(user, db) {
+            let check = try check(user, db)
+            let counters = lockout.counters(after: check, from: user.codeAttemptCounters, now: now)
+            if counters != user.codeAttemptCounters {
+                user.codeAttemptCounters = counters
+                try user.update(db)
+            }
+            switch check {
             case .refused(let refusal):
                 return try refuse(refusal)
             case .matched(let credential):
-                if user.failedAttempts != 0 {
-                    user.failedAttempts = 0
-                    try user.update(db)
-                }
                 try log(.success, AuthState.approved.rawValue, nil, credential: credential)
                 return decided(.approved, nil)
             case .wrong(let reason):
-                user.failedAttempts += 1
-                if user.failedAttempts >= policy.maxFailures {
-                    user.lockedUntil = now.addingTimeInterval(policy.lockDuration(previousLockouts: user.lockouts))
-                    user.lockouts += 1
-                    user.failedAttempts = 0
-                }
-                try user.update(db)
                 try log(.denied, AuthState.denied.rawValue, reason)
                 return decided(.denied, reason)
             }
@@ -138,9 +134,7 @@ extension SQLiteRegistryStore {
     public func unlockUser(_ name: String) async throws -> UserView {
         try await pool.write { db in
             var record = try Self.userRecord(named: name, db)
-            record.failedAttempts = 0
-            record.lockedUntil = nil
-            record.lockouts = 0
+            record.codeAttemptCounters = CodeLockout.unlocked
             try record.update(db)
             return try Self.userView(record, db)
         }

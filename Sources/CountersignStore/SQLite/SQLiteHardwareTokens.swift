@@ -86,39 +86,23 @@ extension SQLiteRegistryStore {
 
     static func tokenView(_ record: HardwareTokenRecord, userName: String?) -> TokenView {
         TokenView(
-            serial: record.serial, kind: TokenSeed.Kind(rawValue: record.kind) ?? .totp,
-            algorithm: OATHAlgorithm(rawValue: record.algorithm) ?? .sha1, digits: record.digits,
+            serial: record.serial, kind: TokenSeed.Kind(stored: record.kind),
+            algorithm: OATHAlgorithm(stored: record.algorithm), digits: record.digits,
             period: record.period, user: userName, importedAt: record.importedAt, lastUsedAt: record.lastUsedAt)
     }
 
-    /// Checks a code against one token and, on a match, moves its counter or last step past it so
-    /// that the same code never works twice. Returns whether it matched.
-    func acceptTokenCode(_ code: String, token: inout HardwareTokenRecord, now: Date) throws -> Bool {
+    /// The token as a generator the one-time-code rule can match against, its secret opened.
+    func tokenCandidate(_ token: HardwareTokenRecord) throws -> OneTimeCodeCandidate {
         let secret = try secrets.open(token.secretSealed, purpose: Self.tokenSecretPurpose(token.serial))
         let hotp = try HOTP(
-            secret: Array(secret), algorithm: OATHAlgorithm(rawValue: token.algorithm) ?? .sha1, digits: token.digits)
-        switch token.kind {
-        case TokenSeed.Kind.hotp.rawValue:
-            guard let counter = Self.matchingCounter(code, hotp: hotp, from: UInt64(max(0, token.counter))) else {
-                return false
-            }
-            token.counter = Int64(clamping: counter + 1)
-        default:
-            let totp = TOTP(hotp: hotp, period: token.period)
-            guard
-                let step = totp.matchingStep(
-                    for: code, at: now, window: Self.appCodeWindow, lastUsedStep: token.lastStep.map(UInt64.init))
-            else { return false }
-            token.lastStep = Int64(step)
+            secret: Array(secret), algorithm: OATHAlgorithm(stored: token.algorithm), digits: token.digits)
+        switch TokenSeed.Kind(stored: token.kind) {
+        case .hotp:
+            return OneTimeCodeCandidate(hotp: hotp, sequence: .hotp(nextCounter: UInt64(max(0, token.counter))))
+        case .totp:
+            return OneTimeCodeCandidate(
+                hotp: hotp,
+                sequence: .totp(period: token.period, lastUsedStep: token.lastStep.map { UInt64(max(0, $0)) }))
         }
-        token.lastUsedAt = now
-        return true
-    }
-
-    /// Button presses a counter token may have made without a sign-in (RFC 4226 §7.4's look-ahead).
-    static let hotpLookAhead: UInt64 = 10
-
-    static func matchingCounter(_ code: String, hotp: HOTP, from next: UInt64) -> UInt64? {
-        hotp.firstMatch(code, counters: Array(next..<(next + hotpLookAhead)))
     }
 }

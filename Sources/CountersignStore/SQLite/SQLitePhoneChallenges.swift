@@ -21,42 +21,38 @@ extension SQLiteRegistryStore {
                     now: now)
                 return .failure(refusal)
             }
+            if let refusal = SignInEligibility.refusal(
+                requestedName: challenge.user, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
+            {
+                return try refuse(refusal)
+            }
             guard let user, let userId = user.id else { return try refuse(.unknownUser(challenge.user)) }
-            guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
-            if challenge.method == .sms, let lockedUntil = user.lockedUntil, lockedUntil > now {
-                return try refuse(.locked(until: lockedUntil))
+            // Load what the send rule looks at, let it decide, then write.
+            let rule = PhoneSendRule(limits: limits)
+            var route: PhoneSendRule.Route?
+            var telephony: TelephonySettings?
+            if let provider = try Self.currentProvider(db) {
+                telephony = try Self.telephonySettings(provider, secrets: secrets, db)
+                route = PhoneSendRule.Route(
+                    provider: provider.name, hasGateway: !(telephony?.gateways.isEmpty ?? true),
+                    settings: try Self.providerSettings(provider))
             }
-            guard let phone = user.phone else { return try refuse(.noPhoneNumber(user.name)) }
-            guard let provider = try Self.currentProvider(db) else { return try refuse(.notActivated) }
-            guard let telephony = try Self.telephonySettings(provider, secrets: secrets, db),
-                !telephony.gateways.isEmpty
-            else { return try refuse(.noTelephonyGateway(provider.name)) }
-
-            let windowStart = now.addingTimeInterval(-limits.sendWindow)
             let recent = try Date.fetchAll(
-                db.cachedStatement(
-                    sql:
-                        "SELECT created_at FROM phone_challenge WHERE user_id = ? AND created_at > ? ORDER BY created_at"
-                ), arguments: [userId, windowStart])
-            if recent.count >= limits.maxSends, let oldest = recent.first {
-                return try refuse(
-                    .tooManySends(limit: limits.maxSends, retryAt: oldest.addingTimeInterval(limits.sendWindow)))
+                db.cachedStatement(sql: "SELECT created_at FROM phone_challenge WHERE user_id = ? AND created_at > ?"),
+                arguments: [userId, rule.windowStart(now: now)])
+            let send: PhoneSendRule.Send
+            switch rule.decide(
+                method: challenge.method,
+                recipient: .init(
+                    name: user.name, phone: user.phone, country: user.country, lockedUntil: user.lockedUntil),
+                route: route, recentSends: recent, rotation: challenge.senderRotation, now: now)
+            {
+            case .failure(let refusal): return try refuse(refusal)
+            case .success(let admitted): send = admitted
             }
+            guard let telephony, let provider = route?.provider else { return try refuse(.notActivated) }
 
-            let settings = try Self.providerSettings(provider)
-            let country = SMSSender.country(of: phone, fallback: user.country)
-            let sender: String?
-            switch challenge.method {
-            case .sms:
-                sender = SMSSender.sender(
-                    country: country, longNumber: settings.smsLongNumber, rotation: challenge.senderRotation)
-            default:
-                sender = settings.voiceCallerId
-            }
-            guard let sender else { return try refuse(.noSender(method: challenge.method, country: country)) }
-
-            if challenge.method == .sms {
-                // A new code replaces the old one: only the latest text works.
+            if send.replacesPendingCodes {
                 let replaced = try PhoneChallengeRecord.filter(
                     Column("user_id") == userId && Column("method") == AuthMethod.sms.rawValue
                         && Column("state") == AuthState.pending.rawValue
@@ -69,15 +65,15 @@ extension SQLiteRegistryStore {
             }
             let record = PhoneChallengeRecord(
                 id: challenge.transactionId, userId: userId, method: challenge.method.rawValue, secretHash: secretHash,
-                phone: phone, country: country, sender: sender, relyingParty: challenge.relyingParty,
+                phone: send.phone, country: send.country, sender: send.sender, relyingParty: challenge.relyingParty,
                 application: challenge.context.application, clientIp: challenge.context.clientIP, createdAt: now,
                 deadlineAt: now.addingTimeInterval(challenge.lifetime), state: AuthState.pending.rawValue, reason: nil,
-                answeredAt: nil, provider: provider.name)
+                answeredAt: nil, provider: provider)
             try record.insert(db)
             return .success(
                 PhoneDelivery(
-                    transaction: Self.transaction(record, userName: user.name), phone: phone, country: country,
-                    sender: sender, telephony: telephony))
+                    transaction: Self.transaction(record, userName: user.name), phone: send.phone,
+                    country: send.country, sender: send.sender, telephony: telephony))
         }
         return try outcome.get()
     }
@@ -116,7 +112,7 @@ extension SQLiteRegistryStore {
                 return .refused(.codeNotPending(state: .failed))
             }
             guard record.state == AuthState.pending.rawValue else {
-                return .refused(.codeNotPending(state: AuthState(rawValue: record.state) ?? .failed))
+                return .refused(.codeNotPending(state: AuthState(stored: record.state)))
             }
             guard record.deadlineAt > now else {
                 record.state = AuthState.timeout.rawValue
@@ -245,8 +241,8 @@ extension SQLiteRegistryStore {
 
     static func transaction(_ record: PhoneChallengeRecord, userName: String) -> AuthTransaction {
         AuthTransaction(
-            transactionId: record.id, user: userName, method: AuthMethod(rawValue: record.method) ?? .sms,
-            state: AuthState(rawValue: record.state) ?? .failed, number: nil, reason: record.reason,
+            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .sms),
+            state: AuthState(stored: record.state), number: nil, reason: record.reason,
             createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
     }
 }

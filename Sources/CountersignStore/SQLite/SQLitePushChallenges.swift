@@ -23,36 +23,22 @@ extension SQLiteRegistryStore {
             }
             guard let activation = try Self.currentActivation(db) else { return try refuse(.notActivated) }
             guard activation.id == details.activationId else { throw StoreError.activationChanged }
+            if let refusal = SignInEligibility.refusal(
+                requestedName: details.user, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
+            {
+                return try refuse(refusal)
+            }
             guard let user, let userId = user.id else { return try refuse(.unknownUser(details.user)) }
-            guard user.status == UserStatus.enabled.rawValue else { return try refuse(.userDisabled(user.name)) }
             let devices = try DeviceRecord.fetchAll(
                 db.cachedStatement(
                     sql: "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active'"),
                 arguments: [userId, activation.id])
-            guard !devices.isEmpty else { return try refuse(.noActivatedDevice(user.name)) }
-            if let blockedUntil = user.pushBlockedUntil, blockedUntil > now {
-                return try refuse(.pushBlocked(until: blockedUntil))
-            }
-            let pending =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?"
-                    ),
-                    arguments: [userId, now.stored]) ?? 0
-            guard pending < limits.maxPending else { return try refuse(.tooManyPending(limit: limits.maxPending)) }
-            let lastApproval = try Date.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT MAX(answered_at) FROM challenge WHERE user_id = ? AND state = 'approved'"),
-                arguments: [userId])
-            let windowStart = max(now.addingTimeInterval(-limits.window), lastApproval ?? .distantPast)
-            let recent =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?"),
-                    arguments: [userId, windowStart.stored]) ?? 0
-            guard recent < limits.maxWithoutSuccess else {
-                return try refuse(.tooManyWithoutSuccess(limit: limits.maxWithoutSuccess, window: limits.window))
+            let admission = PushAdmission(limits: limits)
+            let facts = try Self.pushAdmissionFacts(
+                db, userId: userId, devices: devices.count, blockedUntil: user.pushBlockedUntil, admission: admission,
+                now: now)
+            if let refusal = admission.refusal(userName: user.name, facts: facts, now: now) {
+                return try refuse(refusal)
             }
 
             let record = ChallengeRecord(
@@ -141,33 +127,23 @@ extension SQLiteRegistryStore {
             guard var user = try Self.cachedRecord(UserRecord.self, id: challenge.userId, db) else {
                 throw StoreError.challengeNotFound(id)
             }
-            if challenge.deadlineAt <= now {
-                if challenge.state == AuthState.pending.rawValue {
-                    try Self.timeOut(db, &challenge, user: user, origin: origin, now: now)
-                }
-                return .tooLate
-            }
-            guard challenge.state == AuthState.pending.rawValue else {
-                return .alreadyAnswered(state: AuthState(rawValue: challenge.state) ?? .failed)
-            }
-
+            let decision = ChallengeAnswerRule.decide(
+                state: AuthState(stored: challenge.state), deadline: challenge.deadlineAt, number: challenge.number,
+                answer: answer, fraudBlock: limits.fraudBlock, now: now)
             let state: AuthState
             let reason: String?
-            switch answer.decision {
-            case .approve:
-                if let typed = answer.number,
-                    ConstantTime.equals(Self.numberBytes(typed), Self.numberBytes(challenge.number))
-                {
-                    (state, reason) = (.approved, nil)
-                } else {
-                    (state, reason) = (.denied, "the number typed on the phone did not match the sign-in screen")
+            switch decision {
+            case .tooLate(let endsChallenge):
+                if endsChallenge { try Self.timeOut(db, &challenge, user: user, origin: origin, now: now) }
+                return .tooLate
+            case .alreadyAnswered(let first):
+                return .alreadyAnswered(state: first)
+            case .decided(let decided, let why, let blockPushUntil):
+                (state, reason) = (decided, why)
+                if let blockPushUntil {
+                    user.pushBlockedUntil = blockPushUntil
+                    try user.update(db)
                 }
-            case .deny:
-                (state, reason) = (.denied, "denied on the phone")
-            case .fraud:
-                (state, reason) = (.fraud, "reported as fraud on the phone")
-                user.pushBlockedUntil = now.addingTimeInterval(limits.fraudBlock)
-                try user.update(db)
             }
             challenge.state = state.rawValue
             challenge.reason = reason
@@ -213,6 +189,38 @@ extension SQLiteRegistryStore {
     }
 
     // MARK: Helpers
+
+    /// What push admission decides on, each read from an index that answers it directly: the
+    /// user's pending pushes, their last approval and the pushes since the window's start. None of
+    /// them reads the user's older history, so a sign-in costs the same after years of use.
+    static func pushAdmissionFacts(
+        _ db: Database, userId: Int64, devices: Int, blockedUntil: Date?, admission: PushAdmission, now: Date
+    ) throws -> PushAdmission.Facts {
+        let pending =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?"),
+                arguments: [userId, now.stored]) ?? 0
+        let lastApproval = try Date.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT answered_at FROM challenge INDEXED BY challenge_approved_by_user
+                    WHERE user_id = ? AND state = 'approved' ORDER BY answered_at DESC LIMIT 1
+                    """),
+            arguments: [userId])
+        let windowStart = admission.windowStart(now: now, lastApproval: lastApproval)
+        let recent =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM challenge INDEXED BY challenge_push_by_user
+                        WHERE user_id = ? AND method = 'push' AND created_at > ?
+                        """),
+                arguments: [userId, windowStart.stored]) ?? 0
+        return PushAdmission.Facts(
+            activeDevices: devices, pushBlockedUntil: blockedUntil, pendingPushes: pending,
+            pushesSinceWindowStart: recent)
+    }
 
     /// The signed challenge sealed with the phone's push key, or nil for a phone paired without one.
     /// A key that does not open (a wrong master key) also gives nil: the phone then fetches the
@@ -292,12 +300,10 @@ extension SQLiteRegistryStore {
         ).execute(arguments: [reason, now.stored, challengeId])
     }
 
-    static func numberBytes(_ number: Int) -> [UInt8] { withUnsafeBytes(of: number.littleEndian, Array.init) }
-
     static func transaction(_ record: ChallengeRecord, userName: String) -> AuthTransaction {
         AuthTransaction(
-            transactionId: record.id, user: userName, method: AuthMethod(rawValue: record.method) ?? .push,
-            state: AuthState(rawValue: record.state) ?? .failed, number: record.number, reason: record.reason,
+            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .push),
+            state: AuthState(stored: record.state), number: record.number, reason: record.reason,
             createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
     }
 }

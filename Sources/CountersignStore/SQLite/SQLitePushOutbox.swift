@@ -71,7 +71,7 @@ extension SQLiteRegistryStore {
                 claimed.append(
                     PendingPush(
                         id: id, deviceId: row["device_id"], platform: platform,
-                        environment: PushEnvironment(rawValue: row["environment"]) ?? .production, pushToken: token,
+                        environment: PushEnvironment(stored: row["environment"]), pushToken: token,
                         payload: row["payload"], collapseId: row["collapse_id"], deadline: deadline,
                         attempt: attempt))
             }

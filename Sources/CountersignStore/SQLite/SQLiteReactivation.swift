@@ -17,7 +17,9 @@ extension SQLiteRegistryStore {
             let provider = try Self.providerRecord(named: providerName, db)
             guard var old = try Self.currentActivation(db) else { throw StoreError.notActivated }
             let oldProvider = try Self.cachedRecord(ProviderRecord.self, id: old.providerId, db)
-            if old.providerId == provider.id, !force { throw StoreError.sameProvider(provider.name) }
+            let plan = try ReactivationPlan.plan(
+                from: try oldProvider.map { try Self.planned($0, db) }, to: try Self.planned(provider, db),
+                sameProvider: old.providerId == provider.id, force: force)
 
             // The apps of the old activation stop working with this commit: every check of a device
             // requires its activation to be current. Writing "invalidated" into each row is left to
@@ -55,50 +57,58 @@ extension SQLiteRegistryStore {
                 serverPrivateKeySealed: sealedKey, isCurrent: true, createdAt: now, supersededAt: nil)
             try record.insert(db)
 
-            let tenantChanged = oldProvider?.tenant != provider.tenant
-            var carriedOver: [String] = []
-            if !tenantChanged, let oldProvider, oldProvider.id != provider.id {
-                carriedOver = try Self.carryOver(from: oldProvider, to: provider, secrets: secrets, db)
+            if let oldProvider {
+                try Self.carryOver(plan.carryOver, from: oldProvider, to: provider, secrets: secrets, db)
             }
             let result = ReactivationResult(
                 activation: Self.activationView(record, providerName: provider.name), previousActivationId: old.id,
                 previousProvider: oldProvider?.name ?? "?", usersToRepair: users, devicesInvalidated: devices,
-                signInsEnded: pending.count, tenantChanged: tenantChanged, carriedOver: carriedOver)
+                signInsEnded: pending.count, tenantChanged: plan.tenantChanged,
+                carriedOver: plan.carryOver.map(\.rawValue))
             return (result, pending.map(\.id))
         }
     }
 
-    /// Within one tenant a re-link keeps the configuration: the new provider gets the old one's
-    /// settings, telephony gateways and push credentials wherever it has none of its own. Another
-    /// tenant starts from the new provider's own settings. Returns what was carried over.
-    static func carryOver(from old: ProviderRecord, to new: ProviderRecord, secrets: SecretBox, _ db: Database) throws
-        -> [String]
-    {
-        var carried: [String] = []
-        var target = new
-        if new.settings == "{}", old.settings != "{}" {
-            target.settings = old.settings
-            try target.update(db)
-            carried.append("settings")
-        }
-        for (column, purpose, label) in [
-            ("telephony_settings_sealed", telephonySettingsPurpose, "telephony gateways"),
-            ("push_settings_sealed", pushSettingsPurpose, "push credentials"),
-        ] as [(String, (String) -> String, String)] {
-            let row = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT (SELECT \(column) FROM provider WHERE id = ?), (SELECT \(column) FROM provider WHERE id = ?)",
-                arguments: [old.id, new.id])
-            guard let sealed: Data = row?[0], row?[1] as Data? == nil else { continue }
+    /// A provider as the re-activation plan sees it: which parts of its configuration it has.
+    static func planned(_ provider: ProviderRecord, _ db: Database) throws -> ReactivationPlan.Provider {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT telephony_settings_sealed IS NOT NULL, push_settings_sealed IS NOT NULL
+                FROM provider WHERE id = ?
+                """, arguments: [provider.id])
+        return ReactivationPlan.Provider(
+            name: provider.name, tenant: provider.tenant, hasSettings: provider.settings != "{}",
+            hasTelephony: row?[0] ?? false, hasPushCredentials: row?[1] ?? false)
+    }
+
+    /// Copies the planned parts of the old provider's configuration to the new one.
+    static func carryOver(
+        _ parts: [ReactivationPlan.Part], from old: ProviderRecord, to new: ProviderRecord, secrets: SecretBox,
+        _ db: Database
+    ) throws {
+        for part in parts {
+            let column: String
+            let purpose: (String) -> String
+            switch part {
+            case .settings:
+                var target = new
+                target.settings = old.settings
+                try target.update(db)
+                continue
+            case .telephony: (column, purpose) = ("telephony_settings_sealed", telephonySettingsPurpose)
+            case .pushCredentials: (column, purpose) = ("push_settings_sealed", pushSettingsPurpose)
+            }
+            guard
+                let sealed = try Data.fetchOne(
+                    db, sql: "SELECT \(column) FROM provider WHERE id = ?", arguments: [old.id])
+            else { continue }
             // Sealed values are bound to their provider's name, so they are opened and sealed again.
             let plain = try secrets.open(sealed, purpose: purpose(old.name))
             try db.execute(
                 sql: "UPDATE provider SET \(column) = ? WHERE id = ?",
                 arguments: [try secrets.seal(plain, purpose: purpose(new.name)), new.id])
-            carried.append(label)
         }
-        return carried
     }
 
     /// Writes "invalidated (server re-activated)", with the time of the re-activation, into the rows

@@ -253,8 +253,8 @@ public final class SQLiteRegistryStore: RegistryStore {
             let user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
             return DeviceCredentials(
                 deviceId: record.id, user: user?.name ?? "?", activationId: record.activationId,
-                publicKey: record.publicKey, platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
-                status: DeviceStatus(rawValue: record.status) ?? .removed,
+                publicKey: record.publicKey, platform: DevicePlatform(stored: record.platform),
+                status: DeviceStatus(stored: record.status),
                 activationIsCurrent: activation?.isCurrent ?? false)
         }
     }
@@ -353,7 +353,7 @@ extension SQLiteRegistryStore {
 
     static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> ProviderView {
         ProviderView(
-            name: record.name, billing: BillingModel(rawValue: record.billing) ?? .perUser, tenant: record.tenant,
+            name: record.name, billing: BillingModel(stored: record.billing), tenant: record.tenant,
             createdAt: record.createdAt, isCurrent: record.id == currentProviderId,
             settings: try providerSettings(record))
     }
@@ -395,7 +395,7 @@ extension SQLiteRegistryStore {
     static func userView(_ record: UserRecord, activeDevices: Int) -> UserView {
         UserView(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
-            phone: record.phone, country: record.country, status: UserStatus(rawValue: record.status) ?? .disabled,
+            phone: record.phone, country: record.country, status: UserStatus(stored: record.status),
             createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil,
             licensed: record.licensed)
     }
@@ -415,10 +415,10 @@ extension SQLiteRegistryStore {
         }
         return DeviceView(
             id: record.id, user: userName, activationId: record.activationId,
-            platform: DevicePlatform(rawValue: record.platform) ?? .pollOnly,
-            environment: PushEnvironment(rawValue: record.environment) ?? .production,
+            platform: DevicePlatform(stored: record.platform),
+            environment: PushEnvironment(stored: record.environment),
             hasPushToken: record.pushToken != nil && record.pushTokenInvalidAt == nil, displayName: record.displayName,
-            status: DeviceStatus(rawValue: record.status) ?? .removed, statusReason: record.statusReason,
+            status: DeviceStatus(stored: record.status), statusReason: record.statusReason,
             createdAt: record.createdAt, lastSeenAt: record.lastSeenAt)
     }
 }

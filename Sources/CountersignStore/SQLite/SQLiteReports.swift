@@ -50,7 +50,7 @@ extension SQLiteRegistryStore {
             {
                 let provider: String = row[0] ?? ""
                 verifications[provider, default: []].append(
-                    MethodCount(method: row[1], result: AuthLogResult(rawValue: row[2]) ?? .denied, count: row[3]))
+                    MethodCount(method: row[1], result: AuthLogResult(stored: row[2]), count: row[3]))
             }
             var sends: [String: [CountryCount]] = [:]
             for row in try Row.fetchAll(
@@ -71,7 +71,7 @@ extension SQLiteRegistryStore {
                 let counts = verifications[provider.name] ?? []
                 let phone = sends[provider.name] ?? []
                 guard isLinked || !counts.isEmpty || !phone.isEmpty else { return nil }
-                let billing = BillingModel(rawValue: provider.billing) ?? .perUser
+                let billing = BillingModel(stored: provider.billing)
                 let userCount = isLinked ? configured : 0
                 let licensedCount = isLinked ? licensed : 0
                 let billable =
