@@ -60,10 +60,12 @@ public struct ServerEnvironment: Sendable {
     let serverKeys: ServerKeys
     /// The current activation and client keys, read once instead of on every sign-in.
     let caches = RequestCaches()
+    /// What committed writes publish; the caches, push clients and wake-ups above subscribe to it.
+    public let events: EventStream
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), events: EventStream = EventStream()
     ) {
         self.store = store
         self.clock = clock
@@ -71,6 +73,8 @@ public struct ServerEnvironment: Sendable {
         self.metrics = metrics
         self.push = PushClients(store: store, clock: clock)
         self.serverKeys = ServerKeys(store: store)
+        self.events = events
+        EventSubscriptions.attach(to: events, caches: caches, push: push, wakeUps: wakeUps)
     }
 
     var adminTokens: AdminTokens { AdminTokens(store: store) }

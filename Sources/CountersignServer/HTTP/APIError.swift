@@ -51,6 +51,7 @@ extension APIError {
         case let error as Validation.Failure: return .invalid(error.message)
         case let error as StoreError: return from(error)
         case let error as AuthRefusal: return from(error)
+        case let error as UseCaseError: return from(error)
         case let error as DecodingError: return .invalid(describe(error))
         case is NIOTooManyBytesError: return .bodyTooLarge
         case let error as HTTPError:
@@ -79,6 +80,24 @@ extension APIError {
             return APIError(.conflict, code: "conflict", message)
         case .clientNotFound, .challengeNotFound, .tokenNotFound: return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
+        }
+    }
+
+    static func from(_ error: UseCaseError) -> APIError {
+        switch error {
+        case .unauthenticated(let message): return .unauthorized(message)
+        case .deliveryFailed(let message): return APIError(.badGateway, code: "telephony_unavailable", message)
+        case .answerTooLate:
+            return APIError(.gone, code: "challenge_expired", "the sign-in request timed out before it was answered")
+        case .alreadyAnswered(let state):
+            return APIError(
+                .conflict, code: "challenge_answered", "the sign-in request was already answered (\(state.rawValue))")
+        case .cannotPush(let id, let status, let platform):
+            return APIError(
+                .conflict, code: "cannot_push",
+                "device \(id) cannot receive push (status \(status.rawValue), platform \(platform.rawValue))")
+        case .noPushCredentials(let provider):
+            return APIError(.notFound, code: "not_found", "provider '\(provider)' has no push credentials")
         }
     }
 

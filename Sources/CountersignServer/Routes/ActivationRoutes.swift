@@ -8,9 +8,7 @@ struct ActivationRoutes {
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.post("activations") { request, context in
             let body = try await request.decodeJSON(ActivateRequest.self, context: context)
-            let activation = try await environment.store.activate(
-                providerName: body.provider, serverKey: P256.Signing.PrivateKey(), now: environment.clock.now())
-            environment.caches.forgetActivation()
+            let activation = try await Administration(environment: environment).activate(provider: body.provider)
             context.logger.notice(
                 "server activated", metadata: ["activation": "\(activation.id)", "provider": "\(activation.provider)"])
             return try JSONResponse.make(activation, status: .created)
@@ -18,7 +16,8 @@ struct ActivationRoutes {
 
         group.post("activations/reactivate") { request, context in
             let body = try await request.decodeJSON(ReactivateRequest.self, context: context)
-            let result = try await Reactivation(environment: environment).reactivate(body)
+            let result = try await Administration(environment: environment)
+                .reactivate(provider: body.provider, force: body.force ?? false)
             context.logger.notice(
                 "server re-activated",
                 metadata: [
@@ -30,7 +29,7 @@ struct ActivationRoutes {
 
         group.post("repair-campaign") { request, context in
             let body = try await request.decodeJSON(StartRepairCampaignRequest.self, context: context)
-            let issued = try await Reactivation(environment: environment).startCampaign(send: body.send)
+            let issued = try await RepairCampaign(environment: environment).startCampaign(send: body.send)
             context.logger.notice("re-pair campaign started", metadata: ["users": "\(issued.count)"])
             return try JSONResponse.make(issued, status: .created)
         }

@@ -10,23 +10,18 @@ struct AuthRoutes {
         group.post("auth") { request, context in
             let client = try context.requireClient()
             let body = try await request.decodeJSON(AuthRequest.self, context: context)
-            if body.method?.takesCode == true {
-                let verified = try await CodeSignIn(environment: environment).verify(body, client: client)
+            let signIn = try SignInRequest(
+                user: body.user, method: body.method, context: body.context, timeoutSeconds: body.timeoutSeconds,
+                code: body.code)
+            let signIns = SignIns(environment: environment)
+            let started = try await signIns.start(signIn, client: client)
+            if signIn.method.takesCode {
                 context.logger.info(
                     "code sign-in",
                     metadata: [
-                        "user": "\(verified.user)", "client": "\(client)", "state": "\(verified.state.rawValue)",
+                        "user": "\(started.user)", "client": "\(client)", "state": "\(started.state.rawValue)",
                     ])
-                return try JSONResponse.make(verified)
-            }
-            let signIn = PushSignIn(environment: environment)
-            var method = body.method ?? .auto
-            if method == .auto { method = try await environment.store.defaultMethod(user: body.user) }
-            let started: AuthTransaction
-            if method.usesTelephony {
-                started = try await PhoneSignIn(environment: environment).start(body, method: method, client: client)
-            } else {
-                started = try await signIn.start(body, client: client)
+                return try JSONResponse.make(started)
             }
             context.logger.info(
                 "sign-in started",
@@ -39,7 +34,7 @@ struct AuthRoutes {
             guard body.wait == true else { return try JSONResponse.make(started, status: .created) }
             // The blocking form, for clients that cannot poll: answer once it is decided.
             let waitFor = started.deadline.timeIntervalSince(environment.clock.now()) + 1
-            let decided = try await signIn.outcome(
+            let decided = try await signIns.outcome(
                 of: started.transactionId, client: client, waitingUpTo: max(waitFor, 0))
             return try JSONResponse.make(decided)
         }
@@ -48,7 +43,7 @@ struct AuthRoutes {
             let client = try context.requireClient()
             let id = try context.parameters.require("txid")
             let body = try await request.decodeJSON(VerifyCodeRequest.self, context: context)
-            let verified = try await PhoneSignIn(environment: environment).verify(
+            let verified = try await SignIns(environment: environment).verifySMSCode(
                 transactionId: id, code: body.code, client: client)
             context.logger.info(
                 "sms code checked", metadata: ["transaction": "\(id)", "state": "\(verified.state.rawValue)"])
@@ -59,7 +54,7 @@ struct AuthRoutes {
             let client = try context.requireClient()
             let id = try context.parameters.require("txid")
             let wait = try Self.waitSeconds(request.uri.queryParameters.get("wait"))
-            let transaction = try await PushSignIn(environment: environment)
+            let transaction = try await SignIns(environment: environment)
                 .outcome(of: id, client: client, waitingUpTo: wait)
             return try JSONResponse.make(transaction)
         }

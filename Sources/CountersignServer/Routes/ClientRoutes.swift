@@ -20,8 +20,7 @@ struct ClientRoutes {
 
         group.delete("clients/:name") { _, context in
             let name = try context.parameters.require("name")
-            try await environment.store.deleteRelyingParty(name: name)
-            environment.caches.forgetClientKeys()
+            try await Administration(environment: environment).deleteClient(name: name)
             context.logger.notice("client deleted", metadata: ["client": "\(name)"])
             return Response(status: .noContent)
         }

@@ -16,7 +16,7 @@ struct DeviceAdminRoutes {
 
         group.delete("devices/:id") { _, context in
             let id = try context.parameters.require("id")
-            let device = try await environment.store.removeDevice(id: id, now: environment.clock.now())
+            let device = try await Administration(environment: environment).removeDevice(id: id)
             context.logger.notice("device removed", metadata: ["device": "\(id)", "user": "\(device.user)"])
             return try JSONResponse.make(device)
         }

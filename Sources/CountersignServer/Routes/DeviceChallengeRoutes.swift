@@ -31,44 +31,32 @@ struct DeviceChallengeRoutes {
                 .verifySignature(
                     deviceId: deviceId, method: "POST", path: request.uri.path, headers: request.headers, body: body)
             let answer = try Request.decodeJSON(ChallengeAnswer.self, from: body)
-            let outcome: ChallengeAnswerOutcome
+            let transaction: AuthTransaction
             do {
-                outcome = try await environment.store.answerChallenge(
-                    id: transactionId, deviceId: deviceId, answer: answer,
-                    requestTimestampMillis: timestamp, limits: environment.settings.pushLimits,
-                    origin: environment.settings.logOrigin, now: environment.clock.now())
+                transaction = try await SignIns(environment: environment).answer(
+                    transactionId: transactionId, deviceId: deviceId, answer: answer,
+                    requestTimestampMillis: timestamp)
             } catch StoreError.replayedRequest {
                 context.logger.warning(
                     "replayed sign-in answer refused",
                     metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
                 throw StoreError.replayedRequest
-            }
-            switch outcome {
-            case .recorded(let transaction):
-                // Long-polls on it get the committed outcome with the wake-up, without reading it again.
-                await environment.wakeUps.signal(decided: transaction)
-                let state = transaction.state
-                context.logger.info(
-                    "sign-in answered",
-                    metadata: [
-                        "transaction": "\(transactionId)", "device": "\(deviceId)", "state": "\(state.rawValue)",
-                    ])
-                return try JSONResponse.make(
-                    ChallengeAnswerResult(transactionId: transactionId, state: state, reason: transaction.reason))
-            case .tooLate:
-                await environment.wakeUps.signal([transactionId])
+            } catch let error as UseCaseError {
+                let what =
+                    error == .answerTooLate ? "late sign-in answer refused" : "second answer to a sign-in refused"
                 context.logger.warning(
-                    "late sign-in answer refused",
-                    metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
-                throw APIError(.gone, code: "challenge_expired", "the sign-in request timed out before it was answered")
-            case .alreadyAnswered(let state):
-                context.logger.warning(
-                    "second answer to a sign-in refused",
-                    metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
-                throw APIError(
-                    .conflict, code: "challenge_answered",
-                    "the sign-in request was already answered (\(state.rawValue))")
+                    "\(what)", metadata: ["device": "\(deviceId)", "transaction": "\(transactionId)"])
+                throw error
             }
+            context.logger.info(
+                "sign-in answered",
+                metadata: [
+                    "transaction": "\(transactionId)", "device": "\(deviceId)",
+                    "state": "\(transaction.state.rawValue)",
+                ])
+            return try JSONResponse.make(
+                ChallengeAnswerResult(
+                    transactionId: transactionId, state: transaction.state, reason: transaction.reason))
         }
     }
 }

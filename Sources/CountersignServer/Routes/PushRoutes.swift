@@ -12,9 +12,7 @@ struct PushRoutes {
         group.put("providers/:name/push") { request, context in
             let name = try context.parameters.require("name")
             let settings = try await request.decodeJSON(ProviderPushSettings.self, context: context)
-            try PushClients.validate(settings)
-            try await environment.store.setPushSettings(settings, provider: name)
-            await environment.push.invalidate()
+            try await Administration(environment: environment).setPushCredentials(settings, provider: name)
             context.logger.notice("push credentials replaced", metadata: ["provider": "\(name)"])
             return try JSONResponse.make(Self.view(settings, provider: name))
         }
@@ -22,7 +20,7 @@ struct PushRoutes {
         group.get("providers/:name/push") { _, context in
             let name = try context.parameters.require("name")
             guard let settings = try await environment.store.pushSettings(provider: name) else {
-                throw APIError(.notFound, code: "not_found", "provider '\(name)' has no push credentials")
+                throw UseCaseError.noPushCredentials(provider: name)
             }
             return try JSONResponse.make(Self.view(settings, provider: name))
         }
@@ -32,19 +30,11 @@ struct PushRoutes {
             let options = try await request.decodeOptionalJSON(
                 TestPushRequest.self, absent: TestPushRequest(ttlSeconds: nil), context: context)
             let lifetime = TimeInterval(options.ttlSeconds ?? Int(Self.testPushLifetime))
-            guard (1...3600).contains(lifetime) else { throw APIError.invalid("ttlSeconds must be between 1 and 3600") }
-            let device = try await environment.store.device(id: id)
-            guard device.status == .active, device.platform != .pollOnly, device.hasPushToken else {
-                throw APIError(
-                    .conflict, code: "cannot_push",
-                    "device \(id) cannot receive push (status \(device.status.rawValue), platform \(device.platform.rawValue))"
-                )
+            guard (1...3600).contains(lifetime) else {
+                throw Validation.Failure("ttlSeconds must be between 1 and 3600")
             }
-            let now = environment.clock.now()
-            let deadline = now.addingTimeInterval(lifetime)
-            let messageId = try await environment.store.enqueuePush(
-                deviceId: id, payload: #"{"kind":"test"}"#, collapseId: nil, deadline: deadline, now: now)
-            await environment.wakeUps.signal([WakeUps.outbox])
+            let (messageId, deadline) = try await Administration(environment: environment)
+                .queueTestPush(deviceId: id, lifetime: lifetime)
             return try JSONResponse.make(TestPushView(id: messageId, device: id, deadline: deadline), status: .accepted)
         }
 

@@ -69,7 +69,7 @@ struct TelephonyCallbackRoutes {
                 throw APIError.unauthorized("the callback URL's token is missing")
             }
             let body = try await request.decodeJSON(VoiceCallAnswer.self, context: context)
-            let transaction = try await PhoneSignIn(environment: environment).answerCall(
+            let transaction = try await SignIns(environment: environment).answerCall(
                 transactionId: id, token: token, digits: body.digits)
             context.logger.info(
                 "voice call answered", metadata: ["transaction": "\(id)", "state": "\(transaction.state.rawValue)"])

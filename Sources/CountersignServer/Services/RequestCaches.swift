@@ -47,6 +47,9 @@ final class RequestCaches: Sendable {
 
     func devicePublicKey(id: String) -> P256.Signing.PublicKey? { deviceKeys.withLock { $0[id] } }
 
+    /// A removed device's key is of no further use; whether it counts is checked by the store anyway.
+    func forgetDevicePublicKey(id: String) { _ = deviceKeys.withLock { $0.removeValue(forKey: id) } }
+
     func rememberDevicePublicKey(_ key: P256.Signing.PublicKey, id: String) {
         deviceKeys.withLock { keys in
             if keys.count >= Self.maxDeviceKeys { keys.removeAll() }

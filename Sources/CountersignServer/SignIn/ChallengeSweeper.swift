@@ -38,6 +38,6 @@ public struct ChallengeSweeper: Service {
     static func expireDue(_ environment: ServerEnvironment) async throws {
         let expired = try await environment.store.expireChallenges(
             now: environment.clock.now(), origin: environment.settings.logOrigin)
-        if !expired.isEmpty { await environment.wakeUps.signal(expired) }
+        if !expired.isEmpty { await environment.events.publish(.signInsChanged(ids: expired)) }
     }
 }

@@ -5,12 +5,12 @@ import Foundation
 struct CodeSignIn: Sendable {
     let environment: ServerEnvironment
 
-    func verify(_ request: AuthRequest, client: String) async throws -> AuthTransaction {
-        let user = try Validation.name(request.user, of: "user")
-        let context = try PushSignIn.validated(request.context ?? AuthContext())
-        let method = request.method ?? .auto
+    func verify(_ request: SignInRequest, client: String) async throws -> AuthTransaction {
+        let user = request.user
+        let context = request.context
+        let method = request.method
         guard let code = request.code, !code.isEmpty else {
-            throw APIError.invalid(
+            throw Validation.Failure(
                 "method \(method.rawValue) needs the \(method == .appPassword ? "app password" : "one-time code") in 'code'"
             )
         }
@@ -18,7 +18,7 @@ struct CodeSignIn: Sendable {
         let now = environment.clock.now()
         if method == .appPassword {
             guard AppPassword.isWellFormed(code) else {
-                throw APIError.invalid(
+                throw Validation.Failure(
                     "an app password is 16 letters and digits, as 'countersign app-password create' printed it")
             }
             // The slow hash comparisons run before the write transaction, so they never hold it, and
@@ -33,7 +33,7 @@ struct CodeSignIn: Sendable {
         }
         // A code of the wrong shape is refused before it can count as a wrong guess.
         guard [6, 8].contains(code.utf8.count), code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw APIError.invalid("the code must be 6 or 8 digits")
+            throw Validation.Failure("the code must be 6 or 8 digits")
         }
         return try await environment.store.verifyOneTimeCode(
             user: user, code: code, context: context, relyingParty: client, policy: settings.lockout,

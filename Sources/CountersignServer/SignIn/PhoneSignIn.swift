@@ -8,9 +8,9 @@ struct PhoneSignIn: Sendable {
 
     /// Stores the challenge (so a restart loses no pending code), then asks a gateway to deliver it.
     /// When no gateway accepts, the challenge ends as failed and the caller gets a 502.
-    func start(_ request: AuthRequest, method: AuthMethod, client: String) async throws -> AuthTransaction {
-        let user = try Validation.name(request.user, of: "user")
-        let context = try PushSignIn.validated(request.context ?? AuthContext())
+    func start(_ request: SignInRequest, method: AuthMethod, client: String) async throws -> AuthTransaction {
+        let user = request.user
+        let context = request.context
         let settings = environment.settings
         let transactionId = UUID().uuidString.lowercased()
         // SMS: the code the user types. Voice: the secret in the callback URL that proves an answer
@@ -18,7 +18,7 @@ struct PhoneSignIn: Sendable {
         let secret =
             method == .sms
             ? String(format: "%06d", Int.random(in: 0..<1_000_000)) : SecureRandom.token(byteCount: 24)
-        let lifetime = method == .sms ? settings.phoneLimits.smsCodeLifetime : try PushSignIn.timeout(request, settings)
+        let lifetime = method == .sms ? settings.phoneLimits.smsCodeLifetime : try request.timeout(settings)
         let delivery = try await environment.store.startPhoneChallenge(
             NewPhoneChallenge(
                 method: method, user: user, transactionId: transactionId, secret: secret, context: context,
@@ -50,21 +50,21 @@ struct PhoneSignIn: Sendable {
         } catch {
             try await environment.store.failPhoneChallenge(
                 id: transactionId, reason: "\(error)", origin: settings.logOrigin, now: environment.clock.now())
-            await environment.wakeUps.signal([transactionId])
-            throw APIError(.badGateway, code: "telephony_unavailable", "\(error)")
+            await environment.events.publish(.signInsChanged(ids: [transactionId]))
+            throw UseCaseError.deliveryFailed("\(error)")
         }
         return delivery.transaction
     }
 
     func verify(transactionId: String, code: String, client: String) async throws -> AuthTransaction {
         guard code.utf8.count == 6, code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw APIError.invalid("an SMS code is 6 digits")
+            throw Validation.Failure("an SMS code is 6 digits")
         }
         let settings = environment.settings
         let transaction = try await environment.store.verifySMSCode(
             transactionId: transactionId, relyingParty: client, code: code, policy: settings.lockout,
             origin: settings.logOrigin, now: environment.clock.now())
-        await environment.wakeUps.signal([transactionId])
+        await environment.events.publish(.signInsChanged(ids: [transactionId]))
         return transaction
     }
 
@@ -72,12 +72,12 @@ struct PhoneSignIn: Sendable {
     func answerCall(transactionId: String, token: String, digits: String) async throws -> AuthTransaction {
         guard digits.utf8.count <= 16,
             digits.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x23 || $0 == 0x2A })
-        else { throw APIError.invalid("digits are at most 16 of 0-9, # and *") }
+        else { throw Validation.Failure("digits are at most 16 of 0-9, # and *") }
         let settings = environment.settings
         let transaction = try await environment.store.answerVoiceCall(
             transactionId: transactionId, token: token, digits: digits, origin: settings.logOrigin,
             now: environment.clock.now())
-        await environment.wakeUps.signal([transactionId])
+        await environment.events.publish(.signInsChanged(ids: [transactionId]))
         return transaction
     }
 }

@@ -9,14 +9,14 @@ struct PushSignIn: Sendable {
     static let maxWait: TimeInterval = 120
     let environment: ServerEnvironment
 
-    /// Validates the request, signs the challenge with the current activation's key, and stores it
-    /// with its pushes in one transaction.
-    func start(_ request: AuthRequest, client: String) async throws -> AuthTransaction {
-        let user = try Validation.name(request.user, of: "user")
-        let context = try Self.validated(request.context ?? AuthContext())
-        let timeout = try Self.timeout(request, environment.settings)
-        // Until other methods exist, a user's default method is push.
-        let method = request.method ?? .auto
+    /// Signs the challenge with the current activation's key, and stores it with its pushes in one
+    /// transaction. `requested` is the method the relying party asked for (push, or auto).
+    func start(_ request: SignInRequest, requested method: AuthMethod, client: String) async throws
+        -> AuthTransaction
+    {
+        let user = request.user
+        let context = request.context
+        let timeout = try request.timeout(environment.settings)
 
         // A re-activation between signing and storing makes the store refuse; sign again with the new key.
         for _ in 0..<3 {
@@ -36,7 +36,7 @@ struct PushSignIn: Sendable {
                         // The system generator reads the kernel CSPRNG.
                         number: Int.random(in: 10...99), relyingParty: client, requestedMethod: method),
                     limits: environment.settings.pushLimits, origin: environment.settings.logOrigin, now: now)
-                await environment.wakeUps.signal([WakeUps.outbox])
+                await environment.events.publish(.pushQueued)
                 // The phones that answer are these: their keys checked now spare a read per answer.
                 for (deviceId, publicKey) in started.devicePublicKeys
                 where environment.caches.devicePublicKey(id: deviceId) == nil {
@@ -76,32 +76,5 @@ struct PushSignIn: Sendable {
             transaction = try await environment.store.transaction(id: id, relyingParty: client)
         }
         return transaction
-    }
-
-    /// How long the user has to answer: the request's timeoutSeconds, or the server's default.
-    static func timeout(_ request: AuthRequest, _ settings: ServerSettings) throws -> TimeInterval {
-        guard let seconds = request.timeoutSeconds else { return settings.challengeTimeout }
-        guard seconds >= 5, TimeInterval(seconds) <= ServerSettings.maxChallengeTimeout else {
-            throw APIError.invalid("timeoutSeconds must be between 5 and \(Int(ServerSettings.maxChallengeTimeout))")
-        }
-        return TimeInterval(seconds)
-    }
-
-    /// What the phone will show is text from the application: bounded and free of control characters.
-    static func validated(_ context: AuthContext) throws -> AuthContext {
-        func optional(_ value: String?, _ field: String) throws -> String? {
-            guard let value, !value.isEmpty else { return nil }
-            return try Validation.displayText(value, field: field)
-        }
-        var clientIP: String?
-        if let text = context.clientIP, !text.isEmpty {
-            guard text.utf8.count <= 45, text.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
-                throw APIError.invalid("context.clientIP '\(text.prefix(45))' is not an IPv4 or IPv6 address")
-            }
-            clientIP = text
-        }
-        return AuthContext(
-            application: try optional(context.application, "context.application"), clientIP: clientIP,
-            location: try optional(context.location, "context.location"))
     }
 }

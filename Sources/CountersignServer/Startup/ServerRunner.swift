@@ -63,17 +63,20 @@ public struct ServerRunner: Sendable {
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
 
         let directory = try DataDirectory(path: options.dataPath)
-        let secrets = try SecretBox(masterKey: try directory.loadOrCreateMasterKey())
-        let pool = try SQLiteDatabase.open(path: directory.databasePath)
         let publicURL = options.publicURL ?? URL(string: "http://\(options.host):\(options.port)")
-        guard let publicURL else { throw APIError.invalid("cannot form a URL from \(options.host):\(options.port)") }
-        let environment = ServerEnvironment(
-            store: SQLiteRegistryStore(pool: pool, secrets: secrets),
-            settings: ServerSettings(
-                serverName: options.serverName, publicURL: publicURL,
-                activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
-                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits, lockout: options.lockout,
-                phoneLimits: options.phoneLimits))
+        guard let publicURL else {
+            throw Validation.Failure("cannot form a URL from \(options.host):\(options.port)")
+        }
+        let built = try CountersignApplication.build(
+            ServerConfiguration(
+                storage: .sqlite(path: directory.databasePath), masterKey: try directory.loadOrCreateMasterKey(),
+                settings: ServerSettings(
+                    serverName: options.serverName, publicURL: publicURL,
+                    activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
+                    challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits,
+                    lockout: options.lockout, phoneLimits: options.phoneLimits),
+                host: options.host, port: options.port, logRetentionDays: options.logRetentionDays))
+        let environment = built.environment
 
         if let token = try await environment.adminTokens.bootstrap(
             writingTo: directory.adminTokenPath, now: environment.clock.now())
@@ -91,7 +94,8 @@ public struct ServerRunner: Sendable {
                 dataDirectory: directory.url, port: options.gatewayPort, controlPort: options.gatewayControlPort)
             gateway = started
             if try await environment.store.currentActivation()?.provider == Self.developmentProvider {
-                try await environment.store.setPushSettings(started.settings, provider: Self.developmentProvider)
+                try await Administration(environment: environment)
+                    .setPushCredentials(started.settings, provider: Self.developmentProvider)
                 try await environment.store.setTelephonySettings(started.telephony, provider: Self.developmentProvider)
                 // Numbers from the range reserved for fiction, so nothing real is ever dialled.
                 _ = try await environment.store.updateProviderSettings(name: Self.developmentProvider) { settings in
@@ -105,21 +109,11 @@ public struct ServerRunner: Sendable {
         }
         defer { gateway?.stop() }
 
-        let dispatcher = PushDispatcher(
-            outbox: environment.store, sender: environment.push, clock: environment.clock,
-            logger: Logger(label: "countersign.push"), metrics: environment.metrics, wakeUps: environment.wakeUps)
-
-        let app = Application(
-            router: CountersignRouter.make(environment: environment),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: options.serverName),
-            services: [
-                dispatcher, ChallengeSweeper(environment: environment),
-                SupersededDeviceSweeper(environment: environment),
-            ],
-            onServerRunning: { [output] channel in
+        let app = built.makeHTTPApplication(
+            serverName: options.serverName, logger: logger,
+            onServerRunning: { [output] _ in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
-            },
-            logger: logger)
+            })
         try await app.runService()
         await environment.push.invalidate()
         // Keep the directory lock until the server has stopped.
@@ -135,8 +129,7 @@ public struct ServerRunner: Sendable {
             _ = try await environment.store.createProvider(
                 CreateProviderRequest(name: Self.developmentProvider, billing: .perUser, tenant: "local"), now: now)
         } catch StoreError.providerExists {}
-        let activation = try await environment.store.activate(
-            providerName: Self.developmentProvider, serverKey: P256.Signing.PrivateKey(), now: now)
+        let activation = try await Administration(environment: environment).activate(provider: Self.developmentProvider)
         output("Development mode: activated with provider '\(Self.developmentProvider)' (activation \(activation.id))")
     }
 }

@@ -16,6 +16,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         self.batchedWrites = GroupCommit(pool: pool)
     }
 
+    /// Opens (creating and migrating) the file at `path`; GRDB stays inside this module.
+    public static func open(path: String, secrets: SecretBox) throws -> SQLiteRegistryStore {
+        SQLiteRegistryStore(pool: try SQLiteDatabase.open(path: path), secrets: secrets)
+    }
+
     // MARK: Providers
 
     public func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView {

@@ -38,9 +38,10 @@ struct SignInSetup {
     }
 
     static func run(
-        platform: DevicePlatform = .pollOnly, _ body: @Sendable (SignInSetup) async throws -> Void
+        platform: DevicePlatform = .pollOnly, server makeServer: () async throws -> TestServer = { try await .make() },
+        _ body: @Sendable (SignInSetup) async throws -> Void
     ) async throws {
-        let server = try await TestServer.make()
+        let server = try await makeServer()
         let code = try await server.pairingCode()
         try await server.makeApplication().test(.live) { client in
             let port = try #require(client.port)

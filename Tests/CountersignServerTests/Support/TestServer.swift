@@ -15,8 +15,10 @@ struct TestServer {
     /// Removed once the last copy of this server (and of its restarts) is gone.
     let temporary: TemporaryFolder
     var folder: URL { temporary.url }
+    /// A second connection to the file, for the tests that still look at rows directly.
     let pool: DatabasePool
-    let environment: ServerEnvironment
+    let built: CountersignApplication
+    var environment: ServerEnvironment { built.environment }
     let clock: ManualClock
     let adminToken: String
     let masterKey: [UInt8]
@@ -24,47 +26,64 @@ struct TestServer {
     var store: any RegistryStore { environment.store }
     var databasePath: String { folder.appendingPathComponent("countersign.sqlite").path }
 
-    static func make(activated: Bool = true) async throws -> TestServer {
+    static func make(
+        activated: Bool = true, backgroundServices: Set<ServerConfiguration.BackgroundService> = [],
+        logRetentionDays: Int = 0
+    ) async throws -> TestServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "countersign-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let pool = try SQLiteDatabase.open(path: folder.appendingPathComponent("countersign.sqlite").path)
         let clock = ManualClock()
         let masterKey = SecretBox.generateMasterKey()
-        let environment = try environment(pool: pool, masterKey: masterKey, clock: clock)
+        let built = try build(
+            folder: folder, masterKey: masterKey, clock: clock, backgroundServices: backgroundServices,
+            logRetentionDays: logRetentionDays)
+        let environment = built.environment
         let adminToken = try await AdminTokens(store: environment.store).issue(name: "test", now: clock.now())
         if activated {
             _ = try await environment.store.createProvider(
                 CreateProviderRequest(name: "acme", billing: .perUser, tenant: nil), now: clock.now())
-            _ = try await environment.store.activate(providerName: "acme", serverKey: .init(), now: clock.now())
+            _ = try await Administration(environment: environment).activate(provider: "acme")
         }
         _ = try await environment.store.createUser(
             CreateUserRequest(name: "alice", firstName: "Alice", lastName: nil, email: nil, phone: nil, country: nil),
             now: clock.now())
         return TestServer(
-            temporary: TemporaryFolder(folder), pool: pool, environment: environment, clock: clock,
-            adminToken: adminToken, masterKey: masterKey)
+            temporary: TemporaryFolder(folder), pool: try SQLiteDatabase.open(path: databasePath(folder)),
+            built: built, clock: clock, adminToken: adminToken, masterKey: masterKey)
     }
 
-    static func environment(pool: DatabasePool, masterKey: [UInt8], clock: ManualClock) throws -> ServerEnvironment {
-        ServerEnvironment(
-            store: SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: masterKey)), clock: clock,
-            settings: ServerSettings(serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!))
+    static func databasePath(_ folder: URL) -> String { folder.appendingPathComponent("countersign.sqlite").path }
+
+    /// The server as the executable builds it, through the one composition root, on this folder.
+    static func build(
+        folder: URL, masterKey: [UInt8], clock: ManualClock,
+        backgroundServices: Set<ServerConfiguration.BackgroundService>,
+        logRetentionDays: Int
+    ) throws -> CountersignApplication {
+        var configuration = ServerConfiguration(
+            storage: .sqlite(path: databasePath(folder)), masterKey: masterKey,
+            settings: ServerSettings(serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!), clock: clock,
+            logRetentionDays: logRetentionDays, backgroundServices: backgroundServices)
+        configuration.intervals.challengeSweep = .milliseconds(50)
+        configuration.intervals.logRetention = .milliseconds(50)
+        return try CountersignApplication.build(configuration)
     }
 
     /// The same data folder and keys opened again, as a restarted server would: nothing in memory carries over.
     func restarted() throws -> TestServer {
-        let pool = try SQLiteDatabase.open(path: databasePath)
+        let built = try Self.build(
+            folder: folder, masterKey: masterKey, clock: clock,
+            backgroundServices: Set(self.built.configuration.backgroundServices),
+            logRetentionDays: self.built.configuration.logRetentionDays)
         return TestServer(
-            temporary: temporary, pool: pool,
-            environment: try Self.environment(pool: pool, masterKey: masterKey, clock: clock),
-            clock: clock, adminToken: adminToken, masterKey: masterKey)
+            temporary: temporary, pool: try SQLiteDatabase.open(path: databasePath), built: built, clock: clock,
+            adminToken: adminToken, masterKey: masterKey)
     }
 
+    /// The HTTP application with the background services this server was made with.
     func makeApplication() -> some ApplicationProtocol {
-        Application(
-            router: CountersignRouter.make(environment: environment),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        built.makeHTTPApplication()
     }
 
     var adminHeaders: HTTPFields { [.authorization: "Bearer \(adminToken)", .contentType: "application/json"] }

@@ -3,20 +3,9 @@ import CountersignStore
 import Crypto
 import Foundation
 
-/// Re-activation and the re-pair campaign that follows it.
-struct Reactivation: Sendable {
+/// The re-pair campaign that follows a re-activation.
+struct RepairCampaign: Sendable {
     let environment: ServerEnvironment
-
-    func reactivate(_ request: ReactivateRequest) async throws -> ReactivationResult {
-        defer { environment.caches.forgetActivation() }
-        let (result, ended) = try await environment.store.reactivate(
-            providerName: request.provider, force: request.force ?? false, serverKey: P256.Signing.PrivateKey(),
-            origin: environment.settings.logOrigin, now: environment.clock.now())
-        // The new provider has its own push credentials; waiting relying parties learn their sign-in failed.
-        await environment.push.invalidate()
-        await environment.wakeUps.signal(ended + [SupersededDeviceSweeper.wakeUpKey])
-        return result
-    }
 
     /// Issues a fresh activation code to every user still waiting to re-pair, printed or texted.
     func startCampaign(send: RepairDelivery) async throws -> [RepairStatus] {
