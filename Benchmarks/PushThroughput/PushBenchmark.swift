@@ -123,10 +123,10 @@ struct PushBenchmark {
     static func pairDevices(count: Int, store: SQLiteRegistryStore, gateway: GatewayProcess) async throws -> [String] {
         let now = Date()
         _ = try await store.createProvider(
-            CreateProviderRequest(name: "bench", billing: .perUser, tenant: nil), now: now)
+            NewProvider(name: "bench", billing: .perUser, tenant: nil), now: now)
         _ = try await store.activate(providerName: "bench", serverKey: P256.Signing.PrivateKey(), now: now)
         _ = try await store.createUser(
-            CreateUserRequest(name: "bench", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
+            NewUser(name: "bench", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
             now: now)
         let control = JSONHTTPClient(baseURL: gateway.controlURL)
         var ids: [String] = []

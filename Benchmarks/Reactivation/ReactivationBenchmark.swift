@@ -32,9 +32,9 @@ struct ReactivationBenchmark {
         print("Seeding \(userCount) users and \(deviceCount) devices…")
         let seedStart = ContinuousClock.now
         _ = try await store.createProvider(
-            CreateProviderRequest(name: "old", billing: .perUser, tenant: nil), now: Date())
+            NewProvider(name: "old", billing: .perUser, tenant: nil), now: Date())
         _ = try await store.createProvider(
-            CreateProviderRequest(name: "new", billing: .perUser, tenant: nil), now: Date())
+            NewProvider(name: "new", billing: .perUser, tenant: nil), now: Date())
         let activation = try await store.activate(providerName: "old", serverKey: .init(), now: Date())
         try await store.setTelephonySettings(
             TelephonySettings(gateways: [TelephonyGatewaySettings(url: "https://127.0.0.1:9/unused")]), provider: "old")
@@ -88,8 +88,8 @@ struct ReactivationBenchmark {
             let elapsed = ContinuousClock.now - start
             print("Re-activation (the one transaction): \(format(elapsed.seconds)) s")
             // What SupersededDeviceSweeper does in the server: mark the rows, 10,000 rowids per transaction.
-            var cursor: Int64 = 0
-            while let next = try await store.markSupersededDevices(after: cursor, span: 10_000) { cursor = next }
+            var cursor = SweepCursor.start
+            while let next = try await store.markSupersededDevices(after: cursor) { cursor = next }
             let marked = try await pool.read { db in
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM device WHERE status = 'invalidated'") ?? 0
             }

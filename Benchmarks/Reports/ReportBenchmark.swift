@@ -22,7 +22,7 @@ struct ReportBenchmark {
         let store = SQLiteRegistryStore(pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
         guard let month = ReportMonth("2026-10") else { return }
         _ = try await store.createProvider(
-            CreateProviderRequest(name: "acme", billing: .perAuthentication, tenant: nil), now: month.start)
+            NewProvider(name: "acme", billing: .perAuthentication, tenant: nil), now: month.start)
         _ = try await store.activate(providerName: "acme", serverKey: .init(), now: month.start)
 
         print("Seeding \(rows) auth-log rows over October 2026 and 20,000 users…")

@@ -16,7 +16,7 @@ struct Seeding {
     func pair(count: Int) async throws -> [FleetPhone] {
         let now = Date()
         _ = try await store.createProvider(
-            CreateProviderRequest(name: Self.provider, billing: .perAuthentication, tenant: nil), now: now)
+            NewProvider(name: Self.provider, billing: .perAuthentication, tenant: nil), now: now)
         let serverKey = P256.Signing.PrivateKey()
         let activation = try await store.activate(providerName: Self.provider, serverKey: serverKey, now: now)
         let control = gateway.controlURL.absoluteString
@@ -32,7 +32,7 @@ struct Seeding {
                         .POST, control + "/gateway/devices", body: registration, as: PushGatewayAPI.Device.self)
                     let user = "user-\(index)"
                     _ = try await store.createUser(
-                        CreateUserRequest(
+                        NewUser(
                             name: user, firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
                         now: now)
                     let code = "code-\(index)"

@@ -26,10 +26,10 @@ struct StoreFixture {
     func seeded() async throws -> (DatabasePool, SQLiteRegistryStore) {
         let (pool, store) = try open()
         _ = try await store.createProvider(
-            CreateProviderRequest(name: "acme", billing: .perUser, tenant: nil), now: now)
+            NewProvider(name: "acme", billing: .perUser, tenant: nil), now: now)
         _ = try await store.activate(providerName: "acme", serverKey: P256.Signing.PrivateKey(), now: now)
         _ = try await store.createUser(
-            CreateUserRequest(name: "alice", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
+            NewUser(name: "alice", firstName: nil, lastName: nil, email: nil, phone: nil, country: nil),
             now: now)
         return (pool, store)
     }

@@ -7,7 +7,7 @@ import Logging
 /// The push clients for the current provider's credentials, built on first use and rebuilt after
 /// the credentials or the activation change.
 public actor PushClients: PushSender {
-    private let store: any RegistryStore
+    private let store: any ActivationStore & ProviderStore
     private let clock: any WallClock
     typealias Built = (sender: ProviderPushSender, transports: [any PushTransport])
     private var current: Built?
@@ -16,7 +16,7 @@ public actor PushClients: PushSender {
     /// Bumped by `invalidate`, so a build that started before it is not kept.
     private var generation = 0
 
-    public init(store: any RegistryStore, clock: any WallClock) {
+    public init(store: any ActivationStore & ProviderStore, clock: any WallClock) {
         self.store = store
         self.clock = clock
     }

@@ -1,4 +1,5 @@
 import CountersignCore
+import CountersignStore
 import Hummingbird
 
 struct ProviderRoutes {
@@ -10,7 +11,7 @@ struct ProviderRoutes {
             let name = try Validation.name(body.name, of: "provider")
             let tenant = try body.tenant.map { try Validation.name($0, of: "tenant") }
             let provider = try await environment.store.createProvider(
-                CreateProviderRequest(name: name, billing: body.billing, tenant: tenant), now: environment.clock.now())
+                NewProvider(name: name, billing: body.billing, tenant: tenant), now: environment.clock.now())
             return try JSONResponse.make(provider, status: .created)
         }
 

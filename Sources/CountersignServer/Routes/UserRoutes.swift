@@ -1,4 +1,5 @@
 import CountersignCore
+import CountersignStore
 import Foundation
 import Hummingbird
 
@@ -66,12 +67,12 @@ struct UserRoutes {
         }
     }
 
-    static func validated(_ body: CreateUserRequest) throws -> CreateUserRequest {
+    static func validated(_ body: CreateUserRequest) throws -> NewUser {
         func optional(_ value: String?, _ check: (String) throws -> String) throws -> String? {
             guard let value, !value.isEmpty else { return nil }
             return try check(value)
         }
-        return CreateUserRequest(
+        return NewUser(
             name: try Validation.name(body.name, of: "user"),
             firstName: try optional(body.firstName) { try Validation.displayText($0, field: "firstName") },
             lastName: try optional(body.lastName) { try Validation.displayText($0, field: "lastName") },

@@ -6,9 +6,9 @@ import Foundation
 /// stored, and it is compared in constant time.
 public struct AdminTokens: Sendable {
     static let prefix = "csa"
-    let store: any RegistryStore
+    let store: any CredentialStore
 
-    public init(store: any RegistryStore) {
+    public init(store: any CredentialStore) {
         self.store = store
     }
 

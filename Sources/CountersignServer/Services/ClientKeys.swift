@@ -5,7 +5,7 @@ import Foundation
 /// API keys of relying parties look like `csk_<id>_<secret>`; only a hash of the secret is kept.
 struct ClientKeys: Sendable {
     static let prefix = "csk"
-    let store: any RegistryStore
+    let store: any CredentialStore
     let caches: RequestCaches
 
     /// Makes a client and its key; the key is in the answer once and never stored.

@@ -22,7 +22,7 @@ final class RequestCaches: Sendable {
     /// About 15 MB at most; beyond it the cache starts again.
     static let maxDeviceKeys = 100_000
 
-    func currentActivation(_ store: any RegistryStore) async throws -> ActivationView? {
+    func currentActivation(_ store: any ActivationStore) async throws -> ActivationView? {
         if let cached = activation.withLock({ $0 }) { return cached }
         let current = try await store.currentActivation()
         activation.withLock { $0 = current }
@@ -32,7 +32,7 @@ final class RequestCaches: Sendable {
     /// After an activation or re-activation, or when the store said the cached one is no longer current.
     func forgetActivation() { activation.withLock { $0 = nil } }
 
-    func clientKey(id: String, _ store: any RegistryStore) async throws -> (name: String, secretHash: String)? {
+    func clientKey(id: String, _ store: any CredentialStore) async throws -> (name: String, secretHash: String)? {
         if let cached = clientKeys.withLock({ $0[id] }) { return cached }
         guard let credential = try await store.relyingPartyCredential(id: id) else { return nil }
         clientKeys.withLock { keys in

@@ -1,4 +1,5 @@
 import CountersignCore
+import CountersignStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -10,8 +11,6 @@ import ServiceLifecycle
 /// sweep cut short by a restart is finished.
 public struct SupersededDeviceSweeper: Service {
     public static let wakeUpKey = "superseded-devices"
-    /// Rows per transaction: small enough that a waiting write is held for milliseconds, not seconds.
-    static let span: Int64 = 10_000
 
     let environment: ServerEnvironment
     let logger: Logger
@@ -34,12 +33,11 @@ public struct SupersededDeviceSweeper: Service {
         }
     }
 
-    /// One pass over the device table, in rowid ranges.
+    /// One pass over the superseded apps, a batch per transaction.
     static func sweep(_ environment: ServerEnvironment, logger: Logger) async throws {
-        var cursor: Int64 = 0
+        var cursor = SweepCursor.start
         var batches = 0
-        while !Task.isCancelled, let next = try await environment.store.markSupersededDevices(after: cursor, span: span)
-        {
+        while !Task.isCancelled, let next = try await environment.store.markSupersededDevices(after: cursor) {
             cursor = next
             batches += 1
             await Task.yield()

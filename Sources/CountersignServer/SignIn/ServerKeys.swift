@@ -3,10 +3,10 @@ import Crypto
 
 /// The activations' signing keys, unsealed once and kept for the life of the process.
 actor ServerKeys {
-    private let store: any RegistryStore
+    private let store: any ActivationStore
     private var keys: [String: P256.Signing.PrivateKey] = [:]
 
-    init(store: any RegistryStore) {
+    init(store: any ActivationStore) {
         self.store = store
     }
 

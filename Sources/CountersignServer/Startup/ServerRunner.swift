@@ -127,7 +127,7 @@ public struct ServerRunner: Sendable {
         let now = environment.clock.now()
         do {
             _ = try await environment.store.createProvider(
-                CreateProviderRequest(name: Self.developmentProvider, billing: .perUser, tenant: "local"), now: now)
+                NewProvider(name: Self.developmentProvider, billing: .perUser, tenant: "local"), now: now)
         } catch StoreError.providerExists {}
         let activation = try await Administration(environment: environment).activate(provider: Self.developmentProvider)
         output("Development mode: activated with provider '\(Self.developmentProvider)' (activation \(activation.id))")

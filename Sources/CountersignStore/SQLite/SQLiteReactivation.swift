@@ -111,13 +111,19 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// Rowids per batch of `markSupersededDevices`: small enough that a waiting write is held for
+    /// milliseconds, not seconds.
+    static let supersededSweepSpan: Int64 = 10_000
+
     /// Writes "invalidated (server re-activated)", with the time of the re-activation, into the rows
-    /// of superseded apps whose rowid lies in (`cursor`, `cursor + span`]. Returns the next cursor, or
-    /// nil once past the last row. Walking rowid ranges keeps each batch a short range scan, however
-    /// many rows earlier batches already marked.
-    public func markSupersededDevices(after cursor: Int64, span: Int64) async throws -> Int64? {
-        try await pool.write { db in
-            guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM device"), cursor < last else {
+    /// of superseded apps whose rowid lies in the next span after the cursor. Returns the next cursor,
+    /// or nil once past the last row. Walking rowid ranges keeps each batch a short range scan,
+    /// however many rows earlier batches already marked.
+    public func markSupersededDevices(after cursor: SweepCursor) async throws -> SweepCursor? {
+        let from = cursor.position
+        let span = Self.supersededSweepSpan
+        return try await pool.write { db in
+            guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(rowid) FROM device"), from < last else {
                 return nil
             }
             try db.execute(
@@ -126,8 +132,8 @@ extension SQLiteRegistryStore {
                       status_changed_at = (SELECT superseded_at FROM activation WHERE activation.id = device.activation_id)
                     WHERE rowid > ? AND rowid <= ? AND status = 'active'
                       AND activation_id IN (SELECT id FROM activation WHERE NOT is_current)
-                    """, arguments: [Self.reactivatedReason, cursor, cursor + span])
-            return cursor + span
+                    """, arguments: [Self.reactivatedReason, from, from + span])
+            return SweepCursor(position: from + span)
         }
     }
 

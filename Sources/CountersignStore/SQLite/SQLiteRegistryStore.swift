@@ -23,7 +23,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Providers
 
-    public func createProvider(_ request: CreateProviderRequest, now: Date) async throws -> ProviderView {
+    public func createProvider(_ request: NewProvider, now: Date) async throws -> ProviderView {
         try await pool.write { db in
             if try ProviderRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.providerExists(request.name)
@@ -112,7 +112,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Users
 
-    public func createUser(_ request: CreateUserRequest, now: Date) async throws -> UserView {
+    public func createUser(_ request: NewUser, now: Date) async throws -> UserView {
         try await pool.write { db in
             if try UserRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.userExists(request.name)

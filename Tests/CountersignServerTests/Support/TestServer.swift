@@ -42,11 +42,11 @@ struct TestServer {
         let adminToken = try await AdminTokens(store: environment.store).issue(name: "test", now: clock.now())
         if activated {
             _ = try await environment.store.createProvider(
-                CreateProviderRequest(name: "acme", billing: .perUser, tenant: nil), now: clock.now())
+                NewProvider(name: "acme", billing: .perUser, tenant: nil), now: clock.now())
             _ = try await Administration(environment: environment).activate(provider: "acme")
         }
         _ = try await environment.store.createUser(
-            CreateUserRequest(name: "alice", firstName: "Alice", lastName: nil, email: nil, phone: nil, country: nil),
+            NewUser(name: "alice", firstName: "Alice", lastName: nil, email: nil, phone: nil, country: nil),
             now: clock.now())
         return TestServer(
             temporary: TemporaryFolder(folder), pool: try SQLiteDatabase.open(path: databasePath(folder)),

@@ -1,9 +1,9 @@
 import CountersignCore
 import Foundation
 
-/// Usage and billing reports, licenses, and log retention.
+/// The auth log, usage and billing reports, and log retention.
 public protocol ReportStore: Sendable {
-    func setLicense(user: String, licensed: Bool) async throws -> UserView
+    func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage
     /// Every provider's month: users configured for MFA (counted for the provider linked at the
     /// month's end), verifications by method and result, SMS and voice by country, and what is billed.
     func usage(month: ReportMonth, now: Date) async throws -> UsageReport
