@@ -22,7 +22,7 @@ import Synchronization
 ///
 ///     swift build -c release --product signin-benchmark --product countersign-phone --product countersign
 ///     .build/release/signin-benchmark [--devices 10000] [--signins 20000] [--concurrency 64] [--server-process]
-///         [--without-push-keys]
+///         [--without-push-keys] [--history N]
 @main
 struct SignInBenchmark {
     static func main() async throws {
@@ -33,6 +33,8 @@ struct SignInBenchmark {
         let separateServer = arguments.has("--server-process")
         // The path of phones paired before push keys: each push is followed by a signed fetch.
         let withoutPushKeys = arguments.has("--without-push-keys")
+        // Past sign-ins per user, to show that a sign-in's cost does not grow with them.
+        let history = arguments.int("--history", 0)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
         let data = folder.appendingPathComponent("data")
@@ -53,6 +55,11 @@ struct SignInBenchmark {
         let phones = try await Seeding(store: store, http: http, gateway: gateway, withPushKeys: !withoutPushKeys).pair(
             count: deviceCount)
         print("  done in \(format((ContinuousClock.now - seedStart).seconds)) s")
+        if history > 0 {
+            let seeded = try HistorySeeding.seed(
+                databasePath: data.appendingPathComponent("countersign.sqlite").path, perUser: history, now: Date())
+            print("  \(seeded) past sign-ins seeded (\(history) per user)")
+        }
         try await store.setPushSettings(
             try DevelopmentGateway.settings(folder: gateway.folder, port: gateway.port), provider: Seeding.provider)
         let adminToken = try await AdminTokens(store: store).issue(name: "bench", now: Date())

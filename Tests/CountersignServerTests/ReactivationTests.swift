@@ -57,12 +57,9 @@ struct ReactivationTests {
             #expect(listed.first?.statusReason == "server re-activated")
             let next = try #require(try await setup.server.store.markSupersededDevices(after: .start))
             #expect(try await setup.server.store.markSupersededDevices(after: next) == nil)
-            let row = try await setup.server.pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT status, status_reason, status_changed_at FROM device")
-            }
-            #expect(row?["status"] == "invalidated")
-            #expect(row?["status_reason"] == "server re-activated")
-            #expect(row?["status_changed_at"] as Date? != nil)
+            let swept = try #require(try await setup.server.store.devices(user: "alice").first)
+            #expect(swept.status == .invalidated)
+            #expect(swept.statusReason == "server re-activated")
 
             let ended = try await setup.outcome(pending.transactionId)
             #expect(ended.state == .failed && ended.reason == "server re-activated")
@@ -185,15 +182,9 @@ struct ReactivationTests {
                 let outcome = try await setup.outcome(id)
                 #expect(outcome.state == .failed, "\(id) is \(outcome.state)")
             }
-            let (rows, pending) = try await setup.server.pool.read { db in
-                (
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auth_log") ?? 0,
-                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM challenge WHERE state = 'pending'") ?? 0
-                )
-            }
-            // One row per attempt: a failed sign-in or a refusal.
-            #expect(rows == attempts)
-            #expect(pending == 0)
+            // One row per attempt: a failed sign-in or a refusal; and nothing is left pending.
+            #expect(try await setup.log().count == attempts)
+            #expect(try await setup.server.store.nextChallengeDeadline() == nil)
         }
     }
 }

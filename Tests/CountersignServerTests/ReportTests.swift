@@ -92,27 +92,18 @@ struct ReportTests {
     func prune() async throws {
         try await SignInSetup.run { setup in
             let now = setup.server.clock.now()
-            try await setup.server.pool.write { db in
-                for (offset, user) in [(-90.0, "old"), (-1.0, "recent")] {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO auth_log (time, user_name, mode, result, outcome, server_name)
-                            VALUES (?, ?, 'totp', 'success', 'approved', 'test')
-                            """, arguments: [now.addingTimeInterval(offset * 86_400), user])
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO auth_log (time, user_name, mode, result, outcome, server_name)
-                        VALUES (?, 'today', 'totp', 'success', 'approved', 'test')
-                        """, arguments: [now])
+            // A sign-in for a user nobody has is refused and logged under the name asked for, at the
+            // clock's time: rows from 90 days and one day ago, and from today.
+            for (offset, user) in [(-90.0, "old"), (-1.0, "recent"), (0, "today")] {
+                let at = now.addingTimeInterval(offset * 86_400)
+                setup.server.clock.advance(by: at.timeIntervalSince(setup.server.clock.now()))
+                _ = try? await setup.start(AuthRequest(user: user, method: .totp, code: "123456"))
             }
             let result = try await setup.admin.request(
                 "POST", "/v1/log/prune", body: PruneLogRequest(before: now.addingTimeInterval(86_400)),
                 as: PruneLogResult.self)
             #expect(result.before == ReportMonth(containing: now).start)
-            let left = try await setup.server.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT user_name FROM auth_log ORDER BY id")
-            }
+            let left = try await setup.log().map(\.user)
             #expect(left.contains("today"))
             #expect(!left.contains("old"))
             #expect(result.deleted == 3 - left.count)

@@ -4,7 +4,8 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A store on a real SQLite file in a fresh temporary folder.
+/// A SQLite store on a real file in a fresh temporary folder, for the tests of SQLite itself (the
+/// file, migrations, row coding); what every backend must do is in `Contract/`.
 struct StoreFixture {
     let folder: URL
     let path: String

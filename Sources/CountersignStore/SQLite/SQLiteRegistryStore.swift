@@ -359,7 +359,7 @@ extension SQLiteRegistryStore {
     static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> ProviderView {
         ProviderView(
             name: record.name, billing: BillingModel(stored: record.billing), tenant: record.tenant,
-            createdAt: record.createdAt, isCurrent: record.id == currentProviderId,
+            createdAt: record.createdAt, isCurrent: currentProviderId != nil && record.id == currentProviderId,
             settings: try providerSettings(record))
     }
 

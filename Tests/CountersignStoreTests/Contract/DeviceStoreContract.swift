@@ -1,15 +1,14 @@
 import CountersignCore
 import CountersignStore
 import Foundation
-import GRDB
 import Testing
 
-@Suite("Registry store")
-struct RegistryStoreTests {
-    @Test("redeeming a code stores the device and spends the code in one step")
-    func redeem() async throws {
-        let fixture = try StoreFixture()
-        let (_, store) = try await fixture.seeded()
+@Suite("Store contract: devices and pairing")
+struct DeviceStoreContract {
+    @Test("redeeming a code stores the device and spends the code in one step", arguments: StoreBackend.allCases)
+    func redeem(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         try await store.createActivationCode(
             user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         let device = fixture.newDevice()
@@ -23,10 +22,10 @@ struct RegistryStoreTests {
         #expect(try await store.devices(user: "alice").count == 1)
     }
 
-    @Test("expired and unknown codes store nothing")
-    func refusedCodes() async throws {
-        let fixture = try StoreFixture()
-        let (_, store) = try await fixture.seeded()
+    @Test("expired and unknown codes store nothing", arguments: StoreBackend.allCases)
+    func refusedCodes(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         try await store.createActivationCode(
             user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         await #expect(throws: StoreError.activationCodeExpired) {
@@ -39,10 +38,10 @@ struct RegistryStoreTests {
         #expect(try await store.devices(user: nil).isEmpty)
     }
 
-    @Test("a disabled user can neither get nor redeem a code")
-    func disabledUser() async throws {
-        let fixture = try StoreFixture()
-        let (_, store) = try await fixture.seeded()
+    @Test("a disabled user can neither get nor redeem a code", arguments: StoreBackend.allCases)
+    func disabledUser(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         try await store.createActivationCode(
             user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         _ = try await store.setUserStatus("alice", to: .disabled)
@@ -55,10 +54,10 @@ struct RegistryStoreTests {
         }
     }
 
-    @Test("push token updates need a newer timestamp each time, and an active device")
-    func pushTokenReplay() async throws {
-        let fixture = try StoreFixture()
-        let (_, store) = try await fixture.seeded()
+    @Test("push token updates need a newer timestamp each time, and an active device", arguments: StoreBackend.allCases)
+    func pushTokenReplay(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         try await store.createActivationCode(
             user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         let id = try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
@@ -79,30 +78,35 @@ struct RegistryStoreTests {
         #expect(try await store.deviceCredentials(id: id).isActivated == false)
     }
 
-    @Test("deleting a user deletes their devices and codes")
-    func deleteCascades() async throws {
-        let fixture = try StoreFixture()
-        let (pool, store) = try await fixture.seeded()
+    @Test("deleting a user deletes their devices and codes", arguments: StoreBackend.allCases)
+    func deleteCascades(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         try await store.createActivationCode(
             user: "alice", codeHash: "h1", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         _ = try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
+        try await store.createActivationCode(
+            user: "alice", codeHash: "h2", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         try await store.deleteUser("alice")
-        let remaining = try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM device) + (SELECT COUNT(*) FROM activation_code)")
-        }
-        #expect(remaining == 0)
         await #expect(throws: StoreError.userNotFound("alice")) { try await store.user(named: "alice") }
+        #expect(try await store.devices(user: nil).isEmpty)
+        let counts = try await store.counts()
+        #expect(counts.users == 0 && counts.devices == 0 && counts.activeDevices == 0)
+        // A new alice inherits nothing: the old code is gone with the old user.
+        _ = try await store.createUser(NewUser(name: "alice"), now: fixture.now)
+        await #expect(throws: StoreError.unknownActivationCode) {
+            try await store.redeemActivationCode(codeHash: "h2", device: fixture.newDevice(), now: fixture.now)
+        }
     }
 
-    @Test("the server key opens only with the master key that sealed it")
-    func serverKey() async throws {
-        let fixture = try StoreFixture()
-        let (pool, store) = try await fixture.seeded()
+    @Test("the server key opens only with the master key that sealed it", arguments: StoreBackend.allCases)
+    func serverKey(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
         let activation = try #require(try await store.currentActivation())
         let key = try await store.serverSigningKey(activationId: activation.id)
         #expect(Base64URL.encode(key.publicKey.x963Representation) == activation.serverPublicKey)
-        let otherStore = SQLiteRegistryStore(
-            pool: pool, secrets: try SecretBox(masterKey: SecretBox.generateMasterKey()))
+        let otherStore = try fixture.reopened(masterKey: SecretBox.generateMasterKey())
         await #expect(throws: SecretBox.Failure.cannotOpen) {
             try await otherStore.serverSigningKey(activationId: activation.id)
         }

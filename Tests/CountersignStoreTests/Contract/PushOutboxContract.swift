@@ -3,24 +3,20 @@ import CountersignStore
 import Foundation
 import Testing
 
-@Suite("Push outbox")
-struct PushOutboxTests {
+@Suite("Store contract: the push outbox")
+struct PushOutboxContract {
     /// A store with alice paired on an APNs device; returns the device id.
-    func pairedStore(_ fixture: StoreFixture) async throws -> (SQLiteRegistryStore, String) {
-        let (_, store) = try await fixture.seeded()
-        try await store.createActivationCode(
-            user: "alice", codeHash: "h", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
-        var device = fixture.newDevice()
-        device.platform = .apns
-        device.pushToken = String(repeating: "ab", count: 32)
-        let paired = try await store.redeemActivationCode(codeHash: "h", device: device, now: fixture.now)
-        return (store, paired.device.id)
+    func pairedStore(_ backend: StoreBackend) async throws -> (ContractStore, any RegistryStore, String) {
+        let fixture = try await ContractStore.seeded(backend)
+        let paired = try await fixture.pair("alice", fixture.newDevice(platform: .apns))
+        return (fixture, fixture.store, paired.device.id)
     }
 
-    @Test("a batch is claimed in one go and its outcomes recorded together, each as it came out")
-    func batch() async throws {
-        let fixture = try StoreFixture()
-        let (store, deviceId) = try await pairedStore(fixture)
+    @Test(
+        "a batch is claimed in one go and its outcomes recorded together, each as it came out",
+        arguments: StoreBackend.allCases)
+    func batch(_ backend: StoreBackend) async throws {
+        let (fixture, store, deviceId) = try await pairedStore(backend)
         let deadline = fixture.now.addingTimeInterval(60)
         let ids = try await store.enqueuePushes(
             (0..<5).map { NewPush(deviceId: deviceId, payload: "{}", collapseId: "tx-\($0)", deadline: deadline) },
@@ -45,10 +41,11 @@ struct PushOutboxTests {
         #expect(next.map(\.attempt).sorted() == [1, 2])
     }
 
-    @Test("a queued push is claimed once, and a crash mid-send puts it back in the queue")
-    func claimAndRecover() async throws {
-        let fixture = try StoreFixture()
-        let (store, deviceId) = try await pairedStore(fixture)
+    @Test(
+        "a queued push is claimed once, and a crash mid-send puts it back in the queue",
+        arguments: StoreBackend.allCases)
+    func claimAndRecover(_ backend: StoreBackend) async throws {
+        let (fixture, store, deviceId) = try await pairedStore(backend)
         let id = try await store.enqueuePush(
             deviceId: deviceId, payload: "{}", collapseId: "tx", deadline: fixture.now.addingTimeInterval(60),
             now: fixture.now)
@@ -66,10 +63,9 @@ struct PushOutboxTests {
         #expect(try await store.pushOutboxCounts().sent == 1)
     }
 
-    @Test("a push past its deadline is never claimed")
-    func deadline() async throws {
-        let fixture = try StoreFixture()
-        let (store, deviceId) = try await pairedStore(fixture)
+    @Test("a push past its deadline is never claimed", arguments: StoreBackend.allCases)
+    func deadline(_ backend: StoreBackend) async throws {
+        let (fixture, store, deviceId) = try await pairedStore(backend)
         _ = try await store.enqueuePush(
             deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
             now: fixture.now)
@@ -77,10 +73,9 @@ struct PushOutboxTests {
         #expect(try await store.pushOutboxCounts().expired == 1)
     }
 
-    @Test("a retry waits for its time")
-    func retry() async throws {
-        let fixture = try StoreFixture()
-        let (store, deviceId) = try await pairedStore(fixture)
+    @Test("a retry waits for its time", arguments: StoreBackend.allCases)
+    func retry(_ backend: StoreBackend) async throws {
+        let (fixture, store, deviceId) = try await pairedStore(backend)
         let id = try await store.enqueuePush(
             deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
             now: fixture.now)
@@ -92,10 +87,10 @@ struct PushOutboxTests {
         #expect(try await store.claimDuePushes(now: fixture.now.addingTimeInterval(5), limit: 10).map(\.attempt) == [2])
     }
 
-    @Test("a dead token marks the device, and later pushes to it are cancelled unsent")
-    func tokenInvalid() async throws {
-        let fixture = try StoreFixture()
-        let (store, deviceId) = try await pairedStore(fixture)
+    @Test(
+        "a dead token marks the device, and later pushes to it are cancelled unsent", arguments: StoreBackend.allCases)
+    func tokenInvalid(_ backend: StoreBackend) async throws {
+        let (fixture, store, deviceId) = try await pairedStore(backend)
         let first = try await store.enqueuePush(
             deviceId: deviceId, payload: "{}", collapseId: nil, deadline: fixture.now.addingTimeInterval(60),
             now: fixture.now)

@@ -1,0 +1,36 @@
+import CountersignCore
+import CountersignStore
+import Foundation
+import Testing
+
+@Suite("Store contract: admin tokens and client keys")
+struct CredentialStoreContract {
+    @Test("admin tokens are found by id with their hash; there are none at first", arguments: StoreBackend.allCases)
+    func adminTokens(_ backend: StoreBackend) async throws {
+        let fixture = try ContractStore(backend)
+        let store = fixture.store
+        #expect(try await store.hasAdminTokens() == false)
+        try await store.createAdminToken(id: "t1", secretHash: "hash-1", name: "initial", now: fixture.now)
+        #expect(try await store.hasAdminTokens())
+        #expect(try await store.adminTokenSecretHash(id: "t1") == "hash-1")
+        #expect(try await store.adminTokenSecretHash(id: "t2") == nil)
+    }
+
+    @Test(
+        "a client's key is found by id until the client is deleted; names are unique", arguments: StoreBackend.allCases)
+    func clients(_ backend: StoreBackend) async throws {
+        let fixture = try ContractStore(backend)
+        let store = fixture.store
+        let client = try await store.createRelyingParty(id: "k1", name: "vpn", secretHash: "h", now: fixture.now)
+        #expect(client.name == "vpn" && client.lastUsedAt == nil)
+        await #expect(throws: StoreError.clientExists("VPN")) {
+            try await store.createRelyingParty(id: "k2", name: "VPN", secretHash: "h2", now: fixture.now)
+        }
+        let credential = try #require(try await store.relyingPartyCredential(id: "k1"))
+        #expect(credential.name == "vpn" && credential.secretHash == "h")
+        #expect(try await store.relyingParties().map(\.name) == ["vpn"])
+        try await store.deleteRelyingParty(name: "vpn")
+        #expect(try await store.relyingPartyCredential(id: "k1") == nil)
+        await #expect(throws: StoreError.clientNotFound("vpn")) { try await store.deleteRelyingParty(name: "vpn") }
+    }
+}
