@@ -1,6 +1,8 @@
 import Foundation
 
-/// Why a sign-in was refused before any phone was asked. Each refusal is written to the auth log.
+/// Why a sign-in was refused before any phone was asked. Each refusal is written to the auth log
+/// with this description; what an operator can do about it is added by each front end
+/// (`OperatorHints` in the HTTP API), not here.
 public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     case unknownUser(String)
     case userDisabled(String)
@@ -40,15 +42,15 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
         case .noCodeGenerator(let name):
             "user '\(name)' has no authenticator app paired under the current activation and no hardware token"
         case .appPasswordsForbidden:
-            "app passwords are not allowed by this server's provider; an administrator can allow them with 'countersign provider set NAME --app-passwords allow'"
+            "app passwords are not allowed by this server's provider"
         case .noAppPassword(let name): "user '\(name)' has no app password"
         case .noPhoneNumber(let name): "user '\(name)' has no phone number for SMS or voice"
         case .noTelephonyGateway(let provider):
-            "provider '\(provider)' has no telephony gateway; set one with 'countersign provider telephony-set'"
+            "provider '\(provider)' has no telephony gateway"
         case .noSender(let method, let country):
             method == .sms
-                ? "no SMS sender for a phone in \(country): the provider needs a long number ('countersign provider set --sms-long-number')"
-                : "the provider has no voice caller ID ('countersign provider set --voice-caller-id')"
+                ? "no SMS sender for a phone in \(country): the provider needs a long number"
+                : "the provider has no voice caller ID"
         case .tooManySends(let limit, let retryAt):
             "the user was sent \(limit) codes or calls in the last few minutes; try again after \(retryAt.formatted(.iso8601))"
         case .codeNotPending(let state):
@@ -57,7 +59,7 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
                 : "this SMS code is no longer valid (\(state.rawValue)); ask for a new one"
         case .codeExpired: "the SMS code has expired; ask for a new one"
         case .locked(let until):
-            "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601)); an administrator can unlock them with 'countersign user unlock'"
+            "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601))"
         }
     }
 }

@@ -1,4 +1,5 @@
-/// What the store refuses, worded for the person who asked.
+/// What the store refuses, worded for the person who asked, without naming any front end's commands
+/// (the HTTP API adds those in `OperatorHints`).
 public enum StoreError: Error, Equatable, CustomStringConvertible {
     case providerExists(String)
     case providerNotFound(String)
@@ -34,7 +35,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "the billing model of provider '\(provider)' is \(current) and cannot be changed once created; create another provider for another model"
         case .alreadyActivated(let provider):
             "this server is already activated with provider '\(provider)'; re-link it with a re-activation instead"
-        case .notActivated: "this server is not activated yet: run 'countersign activate --provider NAME' first"
+        case .notActivated: "this server is not activated yet"
         case .userExists(let name): "a user named '\(name)' already exists"
         case .userNotFound(let name): "no user is named '\(name)'"
         case .userDisabled(let name): "user '\(name)' is disabled"

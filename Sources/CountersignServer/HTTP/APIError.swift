@@ -63,7 +63,7 @@ extension APIError {
     }
 
     static func from(_ error: StoreError) -> APIError {
-        let message = error.description
+        let message = error.description + (OperatorHints.hint(for: error) ?? "")
         switch error {
         case .providerExists, .userExists, .alreadyActivated: return APIError(.conflict, code: "conflict", message)
         case .billingIsFixed: return APIError(.conflict, code: "billing_model_fixed", message)
@@ -102,7 +102,7 @@ extension APIError {
     }
 
     static func from(_ refusal: AuthRefusal) -> APIError {
-        let message = refusal.description
+        let message = refusal.description + (OperatorHints.hint(for: refusal) ?? "")
         switch refusal {
         case .unknownUser: return APIError(.notFound, code: "unknown_user", message)
         case .userDisabled: return APIError(.forbidden, code: "user_disabled", message)
