@@ -28,7 +28,7 @@ struct DeviceAPIRoutes {
                 let token = try PairingService.validatedPushToken(
                     update.pushToken, platform: verified.credentials.platform)
             else {
-                throw APIError.invalid("a poll-only device has no push token to replace")
+                throw Validation.Failure("a poll-only device has no push token to replace")
             }
             let device = try await environment.store.updatePushToken(
                 deviceId: deviceId, token: token, environment: update.environment,

@@ -21,7 +21,7 @@ struct DeviceRequestVerifier: Sendable {
         let signed = try SignedHeaders(headers)
         let credentials = try await credentials(deviceId)
         try check(signed, method: method, path: path, body: body, key: try publicKey(credentials))
-        guard credentials.isActivated else { throw APIError.notActivated }
+        guard credentials.isActivated else { throw StoreError.deviceNotActivated }
         return Verified(credentials: credentials, timestampMillis: signed.timestampMillis)
     }
 
@@ -40,7 +40,7 @@ struct DeviceRequestVerifier: Sendable {
         let key = try publicKey(credentials)
         try check(signed, method: method, path: path, body: body, key: key)
         environment.caches.rememberDevicePublicKey(key, id: deviceId)
-        guard credentials.isActivated else { throw APIError.notActivated }
+        guard credentials.isActivated else { throw StoreError.deviceNotActivated }
         return signed.timestampMillis
     }
 
@@ -50,13 +50,13 @@ struct DeviceRequestVerifier: Sendable {
         } catch StoreError.deviceNotFound {
             // The phone holds a pairing the server does not know (deleted user, other server):
             // the advice is the same as for a stale pairing.
-            throw APIError.notActivated
+            throw StoreError.deviceNotActivated
         }
     }
 
     private func publicKey(_ credentials: DeviceCredentials) throws -> P256.Signing.PublicKey {
         guard let key = try? P256.Signing.PublicKey(x963Representation: credentials.publicKey) else {
-            throw APIError.unauthorized("the request's signature does not match the device's key")
+            throw UseCaseError.unauthenticated("the request's signature does not match the device's key")
         }
         return key
     }
@@ -69,11 +69,11 @@ struct DeviceRequestVerifier: Sendable {
                 signature: signed.signature, method: method, path: path, timestampMillis: signed.timestampMillis,
                 body: body, publicKey: key)
         else {
-            throw APIError.unauthorized("the request's signature does not match the device's key")
+            throw UseCaseError.unauthenticated("the request's signature does not match the device's key")
         }
         guard DeviceRequestSignature.isFresh(timestampMillis: signed.timestampMillis, now: environment.clock.now())
         else {
-            throw APIError.unauthorized("the request's timestamp is too far from the server's clock")
+            throw UseCaseError.unauthenticated("the request's timestamp is too far from the server's clock")
         }
     }
 }

@@ -18,7 +18,7 @@ struct PairingService: Sendable {
         let lifetime =
             try requested.map { seconds in
                 guard seconds > 0, TimeInterval(seconds) <= ServerSettings.maxActivationCodeLifetime else {
-                    throw APIError.invalid(
+                    throw Validation.Failure(
                         "validForSeconds must be between 1 and \(Int(ServerSettings.maxActivationCodeLifetime))")
                 }
                 return TimeInterval(seconds)
@@ -39,18 +39,18 @@ struct PairingService: Sendable {
         let signature = try SignedHeaders(headers)
         let request = try Request.decodeJSON(PairingRequest.self, from: body)
         guard let publicKey = PublicKeyEncoding.decode(request.publicKey) else {
-            throw APIError.invalid("publicKey is not a P-256 public key in base64url X9.63 form")
+            throw Validation.Failure("publicKey is not a P-256 public key in base64url X9.63 form")
         }
         guard
             DeviceRequestSignature.isValid(
                 signature: signature.signature, method: "POST", path: path,
                 timestampMillis: signature.timestampMillis, body: body, publicKey: publicKey)
         else {
-            throw APIError.unauthorized("the pairing request's signature does not match its public key")
+            throw UseCaseError.unauthenticated("the pairing request's signature does not match its public key")
         }
         let now = environment.clock.now()
         guard DeviceRequestSignature.isFresh(timestampMillis: signature.timestampMillis, now: now) else {
-            throw APIError.unauthorized("the request's timestamp is too far from the server's clock")
+            throw UseCaseError.unauthenticated("the request's timestamp is too far from the server's clock")
         }
         let pushToken = try Self.validatedPushToken(request.pushToken, platform: request.platform)
         let displayName = try request.displayName.map { try Validation.displayText($0, field: "displayName") }
@@ -76,13 +76,13 @@ struct PairingService: Sendable {
         let token = token.flatMap { $0.isEmpty ? nil : $0 }
         switch (platform, token) {
         case (.pollOnly, nil): return nil
-        case (.pollOnly, .some): throw APIError.invalid("a poll-only device has no pushToken")
-        case (_, nil): throw APIError.invalid("pushToken is required for platform \(platform.rawValue)")
+        case (.pollOnly, .some): throw Validation.Failure("a poll-only device has no pushToken")
+        case (_, nil): throw Validation.Failure("pushToken is required for platform \(platform.rawValue)")
         case (_, .some(let token)):
             guard token.utf8.count <= maxPushTokenLength,
                 token.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
             else {
-                throw APIError.invalid("pushToken must be at most \(maxPushTokenLength) printable ASCII characters")
+                throw Validation.Failure("pushToken must be at most \(maxPushTokenLength) printable ASCII characters")
             }
             return token
         }
@@ -96,12 +96,12 @@ struct SignedHeaders {
 
     init(_ headers: HTTPFields) throws {
         guard let timestampText = headers[.countersignTimestamp], let signature = headers[.countersignSignature] else {
-            throw APIError.unauthorized(
+            throw UseCaseError.unauthenticated(
                 "the request must be signed: send \(DeviceRequestSignature.timestampHeader) and \(DeviceRequestSignature.signatureHeader)"
             )
         }
         guard let timestamp = Int64(timestampText), signature.utf8.count <= 256 else {
-            throw APIError.unauthorized("\(DeviceRequestSignature.timestampHeader) must be milliseconds since 1970")
+            throw UseCaseError.unauthenticated("\(DeviceRequestSignature.timestampHeader) must be milliseconds since 1970")
         }
         self.timestampMillis = timestamp
         self.signature = signature
