@@ -11,7 +11,7 @@ public struct Administration: Sendable {
     public init(environment: ServerEnvironment) { self.environment = environment }
 
     /// Links an unactivated server to a provider with a new server key.
-    public func activate(provider: String) async throws -> ActivationView {
+    public func activate(provider: String) async throws -> Activation {
         let activation = try await environment.store.activate(
             providerName: provider, serverKey: P256.Signing.PrivateKey(), now: environment.clock.now())
         await environment.events.publish(.activationChanged(endedSignIns: []))
@@ -19,7 +19,7 @@ public struct Administration: Sendable {
     }
 
     /// Re-links the server: every app paired before must pair again.
-    public func reactivate(provider: String, force: Bool) async throws -> ReactivationResult {
+    public func reactivate(provider: String, force: Bool) async throws -> ReactivationSummary {
         let (result, ended) = try await environment.store.reactivate(
             providerName: provider, force: force, serverKey: P256.Signing.PrivateKey(),
             origin: environment.settings.logOrigin, now: environment.clock.now())
@@ -41,7 +41,7 @@ public struct Administration: Sendable {
     }
 
     /// Removes a paired app from the registry.
-    public func removeDevice(id: String) async throws -> DeviceView {
+    public func removeDevice(id: String) async throws -> Device {
         let device = try await environment.store.removeDevice(id: id, now: environment.clock.now())
         await environment.events.publish(.deviceRemoved(id: id))
         return device

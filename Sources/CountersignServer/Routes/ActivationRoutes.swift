@@ -42,7 +42,7 @@ struct ActivationRoutes {
             let counts = try await environment.store.counts()
             let status = StatusView(
                 serverName: environment.settings.serverName,
-                activation: try await environment.store.currentActivation(),
+                activation: try await environment.store.currentActivation().map(ActivationView.init),
                 users: counts.users, activeDevices: counts.activeDevices, devices: counts.devices)
             return try JSONResponse.make(status)
         }

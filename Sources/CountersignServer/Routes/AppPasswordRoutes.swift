@@ -26,7 +26,8 @@ struct AppPasswordRoutes {
             let view = try await environment.store.createAppPassword(
                 user: user, name: label, passwordHash: passwordHash, now: environment.clock.now())
             context.logger.notice("app password created", metadata: ["user": "\(user)"])
-            return try JSONResponse.make(CreatedAppPassword(appPassword: view, password: password), status: .created)
+            return try JSONResponse.make(
+                CreatedAppPassword(appPassword: AppPasswordView(view), password: password), status: .created)
         }
 
         group.get("users/:name/app-passwords") { _, context in

@@ -13,7 +13,7 @@ struct ClientKeys: Sendable {
         let key = PrefixedKey.make(prefix: Self.prefix)
         let client = try await store.createRelyingParty(
             id: key.id, name: try Validation.name(name, of: "client"), secretHash: key.secretHash, now: now)
-        return CreatedClient(client: client, apiKey: key.text)
+        return CreatedClient(client: ClientView(client), apiKey: key.text)
     }
 
     /// The client's name when the key is one of ours.

@@ -101,7 +101,8 @@ struct SignedHeaders {
             )
         }
         guard let timestamp = Int64(timestampText), signature.utf8.count <= 256 else {
-            throw UseCaseError.unauthenticated("\(DeviceRequestSignature.timestampHeader) must be milliseconds since 1970")
+            throw UseCaseError.unauthenticated(
+                "\(DeviceRequestSignature.timestampHeader) must be milliseconds since 1970")
         }
         self.timestampMillis = timestamp
         self.signature = signature

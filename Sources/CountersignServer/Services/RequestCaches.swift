@@ -14,7 +14,7 @@ import Synchronization
 /// public key never changes for its id (re-pairing makes a new device), and whether the device
 /// still counts is checked by the store inside the request's own transaction.
 final class RequestCaches: Sendable {
-    private let activation = Mutex<ActivationView?>(nil)
+    private let activation = Mutex<Activation?>(nil)
     private let clientKeys = Mutex<[String: (name: String, secretHash: String)]>([:])
     private let deviceKeys = Mutex<[String: P256.Signing.PublicKey]>([:])
     /// Enough for every client of a large organisation; beyond it the cache starts again.
@@ -22,7 +22,7 @@ final class RequestCaches: Sendable {
     /// About 15 MB at most; beyond it the cache starts again.
     static let maxDeviceKeys = 100_000
 
-    func currentActivation(_ store: any ActivationStore) async throws -> ActivationView? {
+    func currentActivation(_ store: any ActivationStore) async throws -> Activation? {
         if let cached = activation.withLock({ $0 }) { return cached }
         let current = try await store.currentActivation()
         activation.withLock { $0 = current }

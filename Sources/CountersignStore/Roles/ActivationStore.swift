@@ -5,8 +5,8 @@ import Foundation
 /// The server's link to a provider: activation, re-activation and what follows it.
 public protocol ActivationStore: Sendable {
     /// Links an unactivated server to a provider with a new server key.
-    func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws -> ActivationView
-    func currentActivation() async throws -> ActivationView?
+    func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws -> Activation
+    func currentActivation() async throws -> Activation?
     func serverSigningKey(activationId: String) async throws -> P256.Signing.PrivateKey
     /// Re-links the server with a new activation and server key, and in the same transaction
     /// invalidates every app paired under the old one (they are refused from this commit on; their
@@ -14,11 +14,11 @@ public protocol ActivationStore: Sendable {
     /// pending push sign-ins as failed. Returns what changed and the ended sign-ins' ids.
     func reactivate(
         providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
-    ) async throws -> (result: ReactivationResult, endedChallenges: [String])
+    ) async throws -> (result: ReactivationSummary, endedChallenges: [String])
     /// Writes the invalidation into one batch of the superseded apps' rows, from `cursor` on;
     /// returns where the next batch starts, nil when the sweep is done.
     func markSupersededDevices(after cursor: SweepCursor) async throws -> SweepCursor?
     /// Users whose pairing a re-activation ended, and whether each has paired again.
-    func repairStatus() async throws -> [RepairStatus]
+    func repairStatus() async throws -> [RepairProgress]
     func phoneNumbers(users: [String]) async throws -> [String: String]
 }

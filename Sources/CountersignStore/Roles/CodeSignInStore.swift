@@ -22,8 +22,8 @@ public protocol CodeSignInStore: Sendable {
     /// The stored hashes of the user's app passwords, to compare outside any transaction.
     func appPasswordHashes(user: String) async throws -> [(id: String, hash: String)]
     func createAppPassword(user: String, name: String?, passwordHash: String, now: Date) async throws
-        -> AppPasswordView
-    func appPasswords(user: String) async throws -> [AppPasswordView]
+        -> AppPasswordEntry
+    func appPasswords(user: String) async throws -> [AppPasswordEntry]
     /// Deletes all of the user's app passwords (a lost phone or laptop); returns how many.
     func deleteAppPasswords(user: String) async throws -> Int
 }

@@ -7,13 +7,13 @@ public protocol DeviceStore: Sendable {
     func createActivationCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws
     /// Spends an activation code and stores the device it pairs, atomically: either both happen or neither.
     func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice
-    func devices(user: String?) async throws -> [DeviceView]
-    func device(id: String) async throws -> DeviceView
+    func devices(user: String?) async throws -> [Device]
+    func device(id: String) async throws -> Device
     func deviceCredentials(id: String) async throws -> DeviceCredentials
     func deviceOATHSecret(id: String) async throws -> [UInt8]
-    func removeDevice(id: String, now: Date) async throws -> DeviceView
+    func removeDevice(id: String, now: Date) async throws -> Device
     /// Replaces a device's push token on a signed request whose timestamp must be newer than the last.
     func updatePushToken(
         deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
-    ) async throws -> DeviceView
+    ) async throws -> Device
 }

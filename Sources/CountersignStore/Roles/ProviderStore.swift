@@ -3,12 +3,12 @@ import Foundation
 
 /// Providers and their settings, push credentials and telephony gateways (credentials sealed at rest).
 public protocol ProviderStore: Sendable {
-    func createProvider(_ provider: NewProvider, now: Date) async throws -> ProviderView
-    func providers() async throws -> [ProviderView]
-    func provider(named name: String) async throws -> ProviderView
+    func createProvider(_ provider: NewProvider, now: Date) async throws -> Provider
+    func providers() async throws -> [Provider]
+    func provider(named name: String) async throws -> Provider
     /// Changes a provider's settings (app passwords, SMS number, caller ID) in one transaction.
     func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void) async throws
-        -> ProviderView
+        -> Provider
     /// Replaces a provider's push credentials (sealed at rest).
     func setPushSettings(_ settings: ProviderPushSettings, provider: String) async throws
     func pushSettings(provider: String) async throws -> ProviderPushSettings?

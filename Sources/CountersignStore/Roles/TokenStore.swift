@@ -6,8 +6,8 @@ public protocol TokenStore: Sendable {
     /// Stores every token or none: a serial already stored refuses the whole import.
     func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int
     /// All tokens, or those assigned to one user.
-    func tokens(user: String?) async throws -> [TokenView]
-    func assignToken(serial: String, user: String) async throws -> TokenView
-    func unassignToken(serial: String) async throws -> TokenView
+    func tokens(user: String?) async throws -> [HardwareToken]
+    func assignToken(serial: String, user: String) async throws -> HardwareToken
+    func unassignToken(serial: String) async throws -> HardwareToken
     func deleteToken(serial: String) async throws
 }

@@ -5,7 +5,7 @@ import GRDB
 // App passwords: created and listed by admins, checked by the auth API where the provider allows them.
 extension SQLiteRegistryStore {
     public func createAppPassword(user name: String, name label: String?, passwordHash: String, now: Date)
-        async throws -> AppPasswordView
+        async throws -> AppPasswordEntry
     {
         try await pool.write { db in
             let user = try Self.userRecord(named: name, db)
@@ -18,7 +18,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func appPasswords(user name: String) async throws -> [AppPasswordView] {
+    public func appPasswords(user name: String) async throws -> [AppPasswordEntry] {
         try await pool.read { db in
             let user = try Self.userRecord(named: name, db)
             return try AppPasswordRecord.filter(Column("user_id") == user.id).order(Column("created_at")).fetchAll(db)
@@ -70,7 +70,7 @@ extension SQLiteRegistryStore {
         return try ProviderRecord.fetchOne(db, key: activation.providerId)
     }
 
-    static func appPasswordView(_ record: AppPasswordRecord) -> AppPasswordView {
-        AppPasswordView(id: record.id, name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
+    static func appPasswordView(_ record: AppPasswordRecord) -> AppPasswordEntry {
+        AppPasswordEntry(id: record.id, name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
     }
 }

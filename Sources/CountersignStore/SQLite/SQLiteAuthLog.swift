@@ -66,7 +66,7 @@ extension SQLiteRegistryStore {
         try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE name = ?"), arguments: [name])
     }
 
-    public func authLog(_ filter: AuthLogFilter) async throws -> AuthLogPage {
+    public func authLog(_ filter: AuthLogFilter) async throws -> AuthLogSlice {
         let limit = min(max(filter.limit, 1), Self.maxAuthLogPage)
         return try await pool.read { db in
             var request = AuthLogRecord.all()
@@ -78,12 +78,12 @@ extension SQLiteRegistryStore {
             // One more than asked tells whether another page exists.
             let rows = try request.order(Column("id").desc).limit(limit + 1).fetchAll(db)
             let page = rows.prefix(limit).map(Self.logEntry)
-            return AuthLogPage(entries: page, nextBefore: rows.count > limit ? page.last?.id : nil)
+            return AuthLogSlice(entries: page, nextBefore: rows.count > limit ? page.last?.id : nil)
         }
     }
 
-    static func logEntry(_ record: AuthLogRecord) -> AuthLogEntry {
-        AuthLogEntry(
+    static func logEntry(_ record: AuthLogRecord) -> AuthLogRow {
+        AuthLogRow(
             id: record.id ?? 0, time: record.time, user: record.userName, firstName: record.firstName,
             lastName: record.lastName, email: record.email, phone: record.phone, deviceToken: record.deviceToken,
             mode: record.mode, result: AuthLogResult(stored: record.result), outcome: record.outcome,

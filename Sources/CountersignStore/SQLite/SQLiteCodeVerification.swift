@@ -131,7 +131,7 @@ extension SQLiteRegistryStore {
         return try outcome.get()
     }
 
-    public func unlockUser(_ name: String) async throws -> UserView {
+    public func unlockUser(_ name: String) async throws -> User {
         try await pool.write { db in
             var record = try Self.userRecord(named: name, db)
             record.codeAttemptCounters = CodeLockout.unlocked

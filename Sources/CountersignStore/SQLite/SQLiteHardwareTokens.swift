@@ -28,7 +28,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func tokens(user: String?) async throws -> [TokenView] {
+    public func tokens(user: String?) async throws -> [HardwareToken] {
         try await pool.read { db in
             var sql = """
                 SELECT hardware_token.*, user.name AS user_name FROM hardware_token
@@ -47,7 +47,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func assignToken(serial: String, user name: String) async throws -> TokenView {
+    public func assignToken(serial: String, user name: String) async throws -> HardwareToken {
         try await pool.write { db in
             var token = try Self.tokenRecord(serial: serial, db)
             let user = try Self.userRecord(named: name, db)
@@ -61,7 +61,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func unassignToken(serial: String) async throws -> TokenView {
+    public func unassignToken(serial: String) async throws -> HardwareToken {
         try await pool.write { db in
             var token = try Self.tokenRecord(serial: serial, db)
             token.userId = nil
@@ -84,8 +84,8 @@ extension SQLiteRegistryStore {
         return record
     }
 
-    static func tokenView(_ record: HardwareTokenRecord, userName: String?) -> TokenView {
-        TokenView(
+    static func tokenView(_ record: HardwareTokenRecord, userName: String?) -> HardwareToken {
+        HardwareToken(
             serial: record.serial, kind: TokenSeed.Kind(stored: record.kind),
             algorithm: OATHAlgorithm(stored: record.algorithm), digits: record.digits,
             period: record.period, user: userName, importedAt: record.importedAt, lastUsedAt: record.lastUsedAt)

@@ -10,7 +10,7 @@ extension SQLiteRegistryStore {
 
     public func reactivate(
         providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
-    ) async throws -> (result: ReactivationResult, endedChallenges: [String]) {
+    ) async throws -> (result: ReactivationSummary, endedChallenges: [String]) {
         let id = UUID().uuidString.lowercased()
         let sealedKey = try secrets.seal(serverKey.rawRepresentation, purpose: Self.serverKeyPurpose(id))
         return try await pool.write { db in
@@ -60,7 +60,7 @@ extension SQLiteRegistryStore {
             if let oldProvider {
                 try Self.carryOver(plan.carryOver, from: oldProvider, to: provider, secrets: secrets, db)
             }
-            let result = ReactivationResult(
+            let result = ReactivationSummary(
                 activation: Self.activationView(record, providerName: provider.name), previousActivationId: old.id,
                 previousProvider: oldProvider?.name ?? "?", usersToRepair: users, devicesInvalidated: devices,
                 signInsEnded: pending.count, tenantChanged: plan.tenantChanged,
@@ -138,7 +138,7 @@ extension SQLiteRegistryStore {
     }
 
     /// Users whose app pairing a re-activation ended, and whether each has paired again since.
-    public func repairStatus() async throws -> [RepairStatus] {
+    public func repairStatus() async throws -> [RepairProgress] {
         try await pool.read { db in
             guard let current = try Self.currentActivation(db) else { return [] }
             return try Row.fetchAll(
@@ -152,7 +152,7 @@ extension SQLiteRegistryStore {
                         OR (device.status = 'active' AND device.activation_id != ?)))
                     ORDER BY user.name
                     """, arguments: [current.id, Self.reactivatedReason, current.id]
-            ).map { RepairStatus(user: $0[0], repaired: $0[1]) }
+            ).map { RepairProgress(user: $0[0], repaired: $0[1]) }
         }
     }
 

@@ -23,7 +23,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Providers
 
-    public func createProvider(_ request: NewProvider, now: Date) async throws -> ProviderView {
+    public func createProvider(_ request: NewProvider, now: Date) async throws -> Provider {
         try await pool.write { db in
             if try ProviderRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.providerExists(request.name)
@@ -36,7 +36,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func providers() async throws -> [ProviderView] {
+    public func providers() async throws -> [Provider] {
         try await pool.read { db in
             let currentProviderId = try Self.currentActivation(db)?.providerId
             return try ProviderRecord.order(Column("name")).fetchAll(db).map {
@@ -45,7 +45,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func provider(named name: String) async throws -> ProviderView {
+    public func provider(named name: String) async throws -> Provider {
         try await pool.read { db in
             let record = try Self.providerRecord(named: name, db)
             return try Self.providerView(record, currentProviderId: Self.currentActivation(db)?.providerId)
@@ -75,7 +75,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Activations
 
     public func activate(providerName: String, serverKey: P256.Signing.PrivateKey, now: Date) async throws
-        -> ActivationView
+        -> Activation
     {
         let id = UUID().uuidString.lowercased()
         let sealedKey = try secrets.seal(serverKey.rawRepresentation, purpose: Self.serverKeyPurpose(id))
@@ -93,7 +93,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func currentActivation() async throws -> ActivationView? {
+    public func currentActivation() async throws -> Activation? {
         try await pool.read { db in
             guard let record = try Self.currentActivation(db) else { return nil }
             let provider = try Self.cachedRecord(ProviderRecord.self, id: record.providerId, db)
@@ -112,7 +112,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Users
 
-    public func createUser(_ request: NewUser, now: Date) async throws -> UserView {
+    public func createUser(_ request: NewUser, now: Date) async throws -> User {
         try await pool.write { db in
             if try UserRecord.filter(Column("name") == request.name).fetchOne(db) != nil {
                 throw StoreError.userExists(request.name)
@@ -126,7 +126,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func users() async throws -> [UserView] {
+    public func users() async throws -> [User] {
         try await pool.read { db in
             // One grouped count for all users rather than one query per user.
             let rows = try Row.fetchAll(
@@ -144,11 +144,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func user(named name: String) async throws -> UserView {
+    public func user(named name: String) async throws -> User {
         try await pool.read { db in try Self.userView(Self.userRecord(named: name, db), db) }
     }
 
-    public func setUserStatus(_ name: String, to status: UserStatus) async throws -> UserView {
+    public func setUserStatus(_ name: String, to status: UserStatus) async throws -> User {
         try await pool.write { db in
             var record = try Self.userRecord(named: name, db)
             record.status = status.rawValue
@@ -231,7 +231,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Devices
 
-    public func devices(user: String?) async throws -> [DeviceView] {
+    public func devices(user: String?) async throws -> [Device] {
         try await pool.read { db in
             let current = try Self.currentActivation(db)?.id
             if let user {
@@ -247,7 +247,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func device(id: String) async throws -> DeviceView {
+    public func device(id: String) async throws -> Device {
         try await pool.read { db in try Self.deviceView(Self.deviceRecord(id: id, db), db) }
     }
 
@@ -269,7 +269,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         return Array(try secrets.open(sealed, purpose: Self.oathSecretPurpose(id)))
     }
 
-    public func removeDevice(id: String, now: Date) async throws -> DeviceView {
+    public func removeDevice(id: String, now: Date) async throws -> Device {
         try await pool.write { db in
             var record = try Self.deviceRecord(id: id, db)
             if record.status != DeviceStatus.removed.rawValue {
@@ -284,7 +284,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func updatePushToken(
         deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
-    ) async throws -> DeviceView {
+    ) async throws -> Device {
         try await pool.write { db in
             var record = try Self.acceptDeviceRequest(
                 db, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
@@ -356,8 +356,8 @@ extension SQLiteRegistryStore {
         return record
     }
 
-    static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> ProviderView {
-        ProviderView(
+    static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> Provider {
+        Provider(
             name: record.name, billing: BillingModel(stored: record.billing), tenant: record.tenant,
             createdAt: record.createdAt, isCurrent: currentProviderId != nil && record.id == currentProviderId,
             settings: try providerSettings(record))
@@ -368,7 +368,7 @@ extension SQLiteRegistryStore {
     }
 
     public func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void)
-        async throws -> ProviderView
+        async throws -> Provider
     {
         try await pool.write { db in
             var record = try Self.providerRecord(named: name, db)
@@ -380,13 +380,13 @@ extension SQLiteRegistryStore {
         }
     }
 
-    static func activationView(_ record: ActivationRecord, providerName: String) -> ActivationView {
-        ActivationView(
+    static func activationView(_ record: ActivationRecord, providerName: String) -> Activation {
+        Activation(
             id: record.id, provider: providerName, serverPublicKey: Base64URL.encode(record.serverPublicKey),
             createdAt: record.createdAt, isCurrent: record.isCurrent)
     }
 
-    static func userView(_ record: UserRecord, _ db: Database) throws -> UserView {
+    static func userView(_ record: UserRecord, _ db: Database) throws -> User {
         let activeDevices =
             try Int.fetchOne(
                 db,
@@ -397,28 +397,28 @@ extension SQLiteRegistryStore {
         return userView(record, activeDevices: activeDevices)
     }
 
-    static func userView(_ record: UserRecord, activeDevices: Int) -> UserView {
-        UserView(
+    static func userView(_ record: UserRecord, activeDevices: Int) -> User {
+        User(
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(stored: record.status),
             createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil,
             licensed: record.licensed)
     }
 
-    static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> DeviceView {
+    static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> Device {
         let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
         return deviceView(record, userName: userName, currentActivationId: try Self.currentActivation(db)?.id)
     }
 
     /// An app paired under an activation that is no longer current is invalidated from the moment of
     /// the re-activation, even before the background sweep has written that into its row.
-    static func deviceView(_ record: DeviceRecord, userName: String, currentActivationId: String?) -> DeviceView {
+    static func deviceView(_ record: DeviceRecord, userName: String, currentActivationId: String?) -> Device {
         var record = record
         if record.status == DeviceStatus.active.rawValue, record.activationId != currentActivationId {
             record.status = DeviceStatus.invalidated.rawValue
             record.statusReason = reactivatedReason
         }
-        return DeviceView(
+        return Device(
             id: record.id, user: userName, activationId: record.activationId,
             platform: DevicePlatform(stored: record.platform),
             environment: PushEnvironment(stored: record.environment),

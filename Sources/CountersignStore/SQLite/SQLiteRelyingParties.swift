@@ -4,7 +4,8 @@ import GRDB
 
 // Relying parties: the applications that may call the auth API.
 extension SQLiteRegistryStore {
-    public func createRelyingParty(id: String, name: String, secretHash: String, now: Date) async throws -> ClientView {
+    public func createRelyingParty(id: String, name: String, secretHash: String, now: Date) async throws -> RelyingParty
+    {
         try await pool.write { db in
             if try RelyingPartyRecord.filter(Column("name") == name).fetchOne(db) != nil {
                 throw StoreError.clientExists(name)
@@ -15,7 +16,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func relyingParties() async throws -> [ClientView] {
+    public func relyingParties() async throws -> [RelyingParty] {
         try await pool.read { db in
             try RelyingPartyRecord.order(Column("name")).fetchAll(db).map(Self.clientView)
         }
@@ -35,7 +36,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    static func clientView(_ record: RelyingPartyRecord) -> ClientView {
-        ClientView(name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
+    static func clientView(_ record: RelyingPartyRecord) -> RelyingParty {
+        RelyingParty(name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
     }
 }

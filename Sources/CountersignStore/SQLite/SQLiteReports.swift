@@ -4,7 +4,7 @@ import GRDB
 
 // Usage, billing and retention over the auth log and the registry.
 extension SQLiteRegistryStore {
-    public func setLicense(user name: String, licensed: Bool) async throws -> UserView {
+    public func setLicense(user name: String, licensed: Bool) async throws -> User {
         try await pool.write { db in
             var record = try Self.userRecord(named: name, db)
             record.licensed = licensed
@@ -13,7 +13,7 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func usage(month: ReportMonth, now: Date) async throws -> UsageReport {
+    public func usage(month: ReportMonth, now: Date) async throws -> UsageMonth {
         let start = month.start
         let end = month.end
         return try await pool.read { db in
@@ -40,7 +40,7 @@ extension SQLiteRegistryStore {
             let configured: Int = users?[0] ?? 0
             let licensed: Int = users?[1] ?? 0
 
-            var verifications: [String: [MethodCount]] = [:]
+            var verifications: [String: [VerificationCount]] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
@@ -50,9 +50,9 @@ extension SQLiteRegistryStore {
             {
                 let provider: String = row[0] ?? ""
                 verifications[provider, default: []].append(
-                    MethodCount(method: row[1], result: AuthLogResult(stored: row[2]), count: row[3]))
+                    VerificationCount(method: row[1], result: AuthLogResult(stored: row[2]), count: row[3]))
             }
-            var sends: [String: [CountryCount]] = [:]
+            var sends: [String: [PhoneSendCount]] = [:]
             for row in try Row.fetchAll(
                 db,
                 sql: """
@@ -62,11 +62,11 @@ extension SQLiteRegistryStore {
                     """, arguments: [start, end])
             {
                 let provider: String = row[0] ?? ""
-                sends[provider, default: []].append(CountryCount(country: row[1], method: row[2], count: row[3]))
+                sends[provider, default: []].append(PhoneSendCount(country: row[1], method: row[2], count: row[3]))
             }
 
             let providers = try ProviderRecord.order(Column("name")).fetchAll(db).compactMap {
-                provider -> ProviderUsage? in
+                provider -> ProviderMonthUsage? in
                 let isLinked = provider.id == linked
                 let counts = verifications[provider.name] ?? []
                 let phone = sends[provider.name] ?? []
@@ -76,19 +76,19 @@ extension SQLiteRegistryStore {
                 let licensedCount = isLinked ? licensed : 0
                 let billable =
                     billing == .perUser ? userCount - licensedCount : counts.reduce(0) { $0 + $1.count }
-                return ProviderUsage(
+                return ProviderMonthUsage(
                     provider: provider.name, billing: billing, usersConfigured: userCount,
                     licensedUsers: licensedCount, verifications: counts, phoneSends: phone, billable: billable)
             }
-            return UsageReport(month: month.description, providers: providers)
+            return UsageMonth(month: month.description, providers: providers)
         }
     }
 
-    public func pruneAuthLog(before: Date, now: Date) async throws -> PruneLogResult {
+    public func pruneAuthLog(before: Date, now: Date) async throws -> LogPruning {
         let cutoff = min(before, ReportMonth(containing: now).start)
         return try await pool.write { db in
             try db.execute(sql: "DELETE FROM auth_log WHERE time < ?", arguments: [cutoff])
-            return PruneLogResult(deleted: db.changesCount, before: cutoff)
+            return LogPruning(deleted: db.changesCount, before: cutoff)
         }
     }
 

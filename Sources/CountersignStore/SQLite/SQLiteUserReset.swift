@@ -9,7 +9,7 @@ extension SQLiteRegistryStore {
     /// In one transaction: removes the user's paired apps, deletes their app passwords, ends their
     /// pending sign-ins (push, SMS, voice) as failed with log rows, revokes unused activation codes,
     /// and lifts any code lock. Hardware tokens stay assigned: they are physical and still in hand.
-    public func resetUser(_ name: String, origin: AuthLogOrigin, now: Date) async throws -> UserResetResult {
+    public func resetUser(_ name: String, origin: AuthLogOrigin, now: Date) async throws -> UserResetSummary {
         try await pool.write { db in
             var user = try Self.userRecord(named: name, db)
             guard let userId = user.id else { throw StoreError.userNotFound(name) }
@@ -46,7 +46,7 @@ extension SQLiteRegistryStore {
             user.lockedUntil = nil
             user.lockouts = 0
             try user.update(db)
-            return UserResetResult(
+            return UserResetSummary(
                 devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended,
                 activationCodesRevoked: codes)
         }

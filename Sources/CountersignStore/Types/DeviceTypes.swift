@@ -29,8 +29,8 @@ public struct NewDevice: Sendable {
 
 /// A pairing that has just been stored.
 public struct PairedDevice: Sendable {
-    public var device: DeviceView
-    public var activation: ActivationView
+    public var device: Device
+    public var activation: Activation
 }
 
 /// What the server needs to check a signed request from a phone.

@@ -31,7 +31,7 @@ extension ContractStore {
     }
 
     /// The log, newest first.
-    func log(user: String? = nil) async throws -> [AuthLogEntry] {
+    func log(user: String? = nil) async throws -> [AuthLogRow] {
         try await store.authLog(AuthLogFilter(user: user, limit: 1000)).entries
     }
 

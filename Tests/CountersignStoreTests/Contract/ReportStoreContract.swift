@@ -38,6 +38,6 @@ struct ReportStoreContract {
         #expect(try await fixture.log().count == 1)
         let usage = try await fixture.store.usage(month: ReportMonth(containing: fixture.now), now: fixture.now)
         let acme = try #require(usage.providers.first { $0.provider == "acme" })
-        #expect(acme.verifications.contains(MethodCount(method: "totp", result: .success, count: 1)))
+        #expect(acme.verifications.contains(VerificationCount(method: "totp", result: .success, count: 1)))
     }
 }
