@@ -38,9 +38,7 @@ struct AppPasswordTests {
             let typed = created.password.uppercased().replacingOccurrences(of: "-", with: "")
             #expect(try await setup.start(signIn(typed)).state == .approved)
 
-            let stored = try await setup.server.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT password_hash FROM app_password")
-            }
+            let stored = try await setup.server.store.appPasswordHashes(user: "alice").map(\.hash)
             #expect(stored.count == 1)
             #expect(stored.first?.hasPrefix("pbkdf2-sha256$210000$") == true)
             #expect(stored.first?.contains(AppPassword.normalized(created.password)) == false)

@@ -67,6 +67,32 @@ struct PushSignInTests {
         }
     }
 
+    @Test("the helpdesk sees a fraud report's push block in the user's record and lifts it with unlock")
+    func fraudBlockShownAndLifted() async throws {
+        try await SignInSetup.run { setup in
+            let started = try await setup.start()
+            _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .fraud, number: nil)
+            let shown = try await setup.admin.request("GET", "/v1/users/alice", as: UserView.self)
+            // The API gives whole seconds.
+            let until = try #require(shown.pushBlockedUntil)
+            #expect(abs(until.timeIntervalSince(setup.server.clock.now()) - 3600) <= 1)
+            let unlocked = try await setup.admin.request("POST", "/v1/users/alice/unlock", as: UserView.self)
+            #expect(unlocked.pushBlockedUntil == nil)
+            #expect(try await setup.start().state == .pending)
+        }
+    }
+
+    @Test("a code lock or push block that has ended is not shown")
+    func endedBlocksHidden() async throws {
+        try await SignInSetup.run { setup in
+            let started = try await setup.start()
+            _ = try await setup.phone.answer(started.transactionId, for: setup.account, decision: .fraud, number: nil)
+            setup.server.clock.advance(by: 3600)
+            let shown = try await setup.admin.request("GET", "/v1/users/alice", as: UserView.self)
+            #expect(shown.pushBlockedUntil == nil && shown.lockedUntil == nil)
+        }
+    }
+
     @Test("a fraud report denies and blocks push for the user, and the refusal is logged")
     func fraud() async throws {
         try await SignInSetup.run { setup in
@@ -262,6 +288,13 @@ struct PushSignInTests {
             for (request, code) in [
                 (AuthRequest(user: "alice", timeoutSeconds: 601), "invalid_request"),
                 (AuthRequest(user: "alice", context: AuthContext(clientIP: "not an ip")), "invalid_request"),
+                (AuthRequest(user: "alice", context: AuthContext(clientIP: "1.2.3.4.5")), "invalid_request"),
+                (AuthRequest(user: "alice", context: AuthContext(clientIP: ":::")), "invalid_request"),
+                (
+                    AuthRequest(user: "alice", context: AuthContext(application: "Pay\u{202E}lloryaP")),
+                    "invalid_request"
+                ),
+                (AuthRequest(user: "alice", context: AuthContext(application: "VPN\u{200B}")), "invalid_request"),
                 (AuthRequest(user: "bad name!"), "invalid_request"),
                 (AuthRequest(user: "nobody"), "unknown_user"),
             ] {

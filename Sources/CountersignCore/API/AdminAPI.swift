@@ -157,14 +157,18 @@ public struct UserView: Codable, Sendable, Equatable {
     public var activeDevices: Int
     /// Set while too many wrong codes keep the user's code methods locked.
     public var lockedUntil: Date?
+    /// Set while a fraud report keeps push sign-ins from reaching the user's phones.
+    public var pushBlockedUntil: Date?
     /// Holds a license: left out of per-user billing.
     public var licensed: Bool
 
     public init(
         name: String, firstName: String?, lastName: String?, email: String?, phone: String?, country: String?,
-        status: UserStatus, createdAt: Date, activeDevices: Int, lockedUntil: Date? = nil, licensed: Bool = false
+        status: UserStatus, createdAt: Date, activeDevices: Int, lockedUntil: Date? = nil, licensed: Bool = false,
+        pushBlockedUntil: Date? = nil
     ) {
         self.lockedUntil = lockedUntil
+        self.pushBlockedUntil = pushBlockedUntil
         self.licensed = licensed
         self.name = name
         self.firstName = firstName

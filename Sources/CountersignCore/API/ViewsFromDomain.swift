@@ -23,7 +23,16 @@ extension UserView {
         self.init(
             name: domain.name, firstName: domain.firstName, lastName: domain.lastName, email: domain.email,
             phone: domain.phone, country: domain.country, status: domain.status, createdAt: domain.createdAt,
-            activeDevices: domain.activeDevices, lockedUntil: domain.lockedUntil, licensed: domain.licensed)
+            activeDevices: domain.activeDevices, lockedUntil: domain.lockedUntil, licensed: domain.licensed,
+            pushBlockedUntil: domain.pushBlockedUntil)
+    }
+
+    /// The user as an administrator should see them at `now`: a code lock or push block that has
+    /// ended is not shown.
+    public init(_ domain: User, at now: Date) {
+        self.init(domain)
+        if let until = lockedUntil, until <= now { lockedUntil = nil }
+        if let until = pushBlockedUntil, until <= now { pushBlockedUntil = nil }
     }
 }
 

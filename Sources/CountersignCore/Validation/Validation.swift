@@ -53,11 +53,29 @@ public enum Validation {
         return value
     }
 
-    /// Free text shown to people (first and last names, device names): bounded, no control characters.
+    /// Free text shown to people (first and last names, device names, the application and place a
+    /// phone shows before its user approves): bounded, no control characters, and nothing invisible
+    /// that reorders or hides what is shown (bidirectional overrides, zero-width characters), which
+    /// would let an application make "Payroll" read as something else on the phone.
     public static func displayText(_ value: String, field: String, maxLength: Int = 100) throws(Failure) -> String {
         guard value.count <= maxLength else { throw Failure("\(field) is at most \(maxLength) characters") }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw Failure("\(field) cannot contain control characters")
+        for scalar in value.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control: throw Failure("\(field) cannot contain control characters")
+            case .format, .lineSeparator, .paragraphSeparator:
+                throw Failure(
+                    "\(field) cannot contain invisible or direction-changing characters (U+\(String(scalar.value, radix: 16, uppercase: true)))"
+                )
+            default: continue
+            }
+        }
+        return value
+    }
+
+    /// An IPv4 address in dotted decimal or an IPv6 address in any of its text forms, as given.
+    public static func ipAddress(_ value: String, field: String) throws(Failure) -> String {
+        guard value.utf8.count <= 45, IPAddressText.isValid(value) else {
+            throw Failure("\(field) '\(value.prefix(45))' is not an IPv4 or IPv6 address")
         }
         return value
     }

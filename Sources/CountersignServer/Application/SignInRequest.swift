@@ -40,10 +40,7 @@ public struct SignInRequest: Sendable, Equatable {
         }
         var clientIP: String?
         if let text = context.clientIP, !text.isEmpty {
-            guard text.utf8.count <= 45, text.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
-                throw Validation.Failure("context.clientIP '\(text.prefix(45))' is not an IPv4 or IPv6 address")
-            }
-            clientIP = text
+            clientIP = try Validation.ipAddress(text, field: "context.clientIP")
         }
         return AuthContext(
             application: try optional(context.application, "context.application"), clientIP: clientIP,

@@ -30,7 +30,8 @@ struct AuthLogRoutes {
         group.post("users/:name/license") { request, context in
             let name = try context.parameters.require("name")
             let body = try await request.decodeJSON(SetLicenseRequest.self, context: context)
-            return try JSONResponse.make(try await environment.store.setLicense(user: name, licensed: body.licensed))
+            let user = try await environment.store.setLicense(user: name, licensed: body.licensed)
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
     }
 

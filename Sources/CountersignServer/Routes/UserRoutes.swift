@@ -10,32 +10,36 @@ struct UserRoutes {
         group.post("users") { request, context in
             let body = try await request.decodeJSON(CreateUserRequest.self, context: context)
             let user = try await environment.store.createUser(try Self.validated(body), now: environment.clock.now())
-            return try JSONResponse.make(user, status: .created)
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()), status: .created)
         }
 
         group.get("users") { _, _ in
-            try JSONResponse.make(try await environment.store.users())
+            let now = environment.clock.now()
+            return try JSONResponse.make(try await environment.store.users().map { UserView($0, at: now) })
         }
 
         group.get("users/:name") { _, context in
-            try JSONResponse.make(try await environment.store.user(named: try context.parameters.require("name")))
+            let user = try await environment.store.user(named: try context.parameters.require("name"))
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/disable") { _, context in
             let name = try context.parameters.require("name")
-            return try JSONResponse.make(try await environment.store.setUserStatus(name, to: .disabled))
+            let user = try await environment.store.setUserStatus(name, to: .disabled)
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/enable") { _, context in
             let name = try context.parameters.require("name")
-            return try JSONResponse.make(try await environment.store.setUserStatus(name, to: .enabled))
+            let user = try await environment.store.setUserStatus(name, to: .enabled)
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/unlock") { _, context in
             let name = try context.parameters.require("name")
             let user = try await environment.store.unlockUser(name)
             context.logger.notice("user unlocked", metadata: ["user": "\(name)"])
-            return try JSONResponse.make(user)
+            return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/reset") { _, context in

@@ -75,7 +75,8 @@ struct PhoneSignIn: Sendable {
         else { throw Validation.Failure("digits are at most 16 of 0-9, # and *") }
         let settings = environment.settings
         let transaction = try await environment.store.answerVoiceCall(
-            transactionId: transactionId, token: token, digits: digits, origin: settings.logOrigin,
+            transactionId: transactionId, token: token, digits: digits,
+            fraudBlock: settings.pushLimits.fraudBlock, origin: settings.logOrigin,
             now: environment.clock.now())
         await environment.events.publish(.signInsChanged(ids: [transactionId]))
         return transaction

@@ -15,7 +15,10 @@ public protocol PhoneSignInStore: Sendable {
         transactionId: String, relyingParty: String, code: String, policy: LockoutPolicy, origin: AuthLogOrigin,
         now: Date
     ) async throws -> AuthTransaction
-    /// Takes a call's answer from the gateway's callback; the token must match the call's.
-    func answerVoiceCall(transactionId: String, token: String, digits: String, origin: AuthLogOrigin, now: Date)
-        async throws -> AuthTransaction
+    /// Takes a call's answer from the gateway's callback; the token must match the call's. A fraud
+    /// report (0#) blocks push for the user for `fraudBlock`, as one made on the phone does.
+    func answerVoiceCall(
+        transactionId: String, token: String, digits: String, fraudBlock: TimeInterval, origin: AuthLogOrigin,
+        now: Date
+    ) async throws -> AuthTransaction
 }

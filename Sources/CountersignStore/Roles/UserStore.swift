@@ -11,7 +11,7 @@ public protocol UserStore: Sendable {
     /// Clears what the user registered (apps, app passwords, pending sign-ins and codes) so they
     /// register again; hardware tokens stay assigned.
     func resetUser(_ name: String, origin: AuthLogOrigin, now: Date) async throws -> UserResetSummary
-    /// Clears the wrong-code count and any lock.
+    /// Clears the wrong-code count and any code lock, and lifts a fraud report's push block.
     func unlockUser(_ name: String) async throws -> User
     /// A licensed user is left out of per-user billing.
     func setLicense(user: String, licensed: Bool) async throws -> User

@@ -135,6 +135,8 @@ extension SQLiteRegistryStore {
         try await pool.write { db in
             var record = try Self.userRecord(named: name, db)
             record.codeAttemptCounters = CodeLockout.unlocked
+            // The helpdesk's one lever: a fraud report's push block is lifted with the code lock.
+            record.pushBlockedUntil = nil
             try record.update(db)
             return try Self.userView(record, db)
         }

@@ -136,9 +136,10 @@ extension SQLiteRegistryStore {
         return transaction
     }
 
-    public func answerVoiceCall(transactionId: String, token: String, digits: String, origin: AuthLogOrigin, now: Date)
-        async throws -> AuthTransaction
-    {
+    public func answerVoiceCall(
+        transactionId: String, token: String, digits: String, fraudBlock: TimeInterval, origin: AuthLogOrigin,
+        now: Date
+    ) async throws -> AuthTransaction {
         let candidate = secrets.keyedHash(token, purpose: Self.phoneSecretPurpose(transactionId))
         return try await pool.write { db in
             // A wrong token is as unknown as a made-up call.
@@ -146,31 +147,18 @@ extension SQLiteRegistryStore {
                 record.method == AuthMethod.voice.rawValue,
                 ConstantTime.equals(Array(candidate.utf8), Array(record.secretHash.utf8))
             else { throw StoreError.challengeNotFound(transactionId) }
-            let user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
+            var user = try Self.cachedRecord(UserRecord.self, id: record.userId, db)
             guard record.state == AuthState.pending.rawValue else {
                 return Self.transaction(record, userName: user?.name ?? "?")
             }
-            if record.deadlineAt <= now {
-                try Self.end(
-                    db, &record, state: .timeout, reason: Self.callTimeoutReason, user: user, origin: origin, now: now)
-            } else {
-                switch digits {
-                case "#":
-                    try Self.end(db, &record, state: .approved, reason: nil, user: user, origin: origin, now: now)
-                case "0#", "0":
-                    try Self.end(
-                        db, &record, state: .fraud, reason: "the user reported the call as fraud", user: user,
-                        origin: origin, now: now)
-                case "":
-                    try Self.end(
-                        db, &record, state: .denied, reason: "the user hung up without pressing #", user: user,
-                        origin: origin, now: now)
-                default:
-                    try Self.end(
-                        db, &record, state: .denied, reason: "the user pressed '\(digits.prefix(8))' instead of #",
-                        user: user, origin: origin, now: now)
-                }
+            let decision = VoiceAnswerRule.decide(
+                digits: digits, deadline: record.deadlineAt, fraudBlock: fraudBlock, now: now)
+            if let blockPushUntil = decision.blockPushUntil, user != nil {
+                user?.pushBlockedUntil = blockPushUntil
+                try user?.update(db)
             }
+            try Self.end(
+                db, &record, state: decision.state, reason: decision.reason, user: user, origin: origin, now: now)
             return Self.transaction(record, userName: user?.name ?? "?")
         }
     }
@@ -206,7 +194,7 @@ extension SQLiteRegistryStore {
     // MARK: Ending
 
     static let smsExpiredReason = "the SMS code expired before it was used"
-    static let callTimeoutReason = "nobody answered the call before the deadline"
+    static let callTimeoutReason = VoiceAnswerRule.timeoutReason
 
     /// Ends pending phone challenges past their deadline as timeouts, with their log rows.
     static func expirePhoneChallenges(_ db: Database, origin: AuthLogOrigin, now: Date) throws -> [String] {

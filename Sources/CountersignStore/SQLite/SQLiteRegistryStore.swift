@@ -402,7 +402,7 @@ extension SQLiteRegistryStore {
             name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
             phone: record.phone, country: record.country, status: UserStatus(stored: record.status),
             createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil,
-            licensed: record.licensed)
+            licensed: record.licensed, pushBlockedUntil: record.pushBlockedUntil)
     }
 
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> Device {

@@ -68,6 +68,7 @@ struct UserCommand: AsyncParsableCommand {
                 Status:      \(user.status.rawValue)
                 Devices:     \(user.activeDevices) active
                 Code lock:   \(user.lockedUntil.map { "locked until \($0.shortText)" } ?? "none")
+                Push block:  \(user.pushBlockedUntil.map { "blocked until \($0.shortText) after a fraud report ('countersign user unlock' lifts it)" } ?? "none")
                 Created:     \(user.createdAt.shortText)
                 """
             }

@@ -38,7 +38,9 @@ struct PhoneSignInStoreContract {
         _ = try await fixture.startPhone(.sms, at: fixture.now + 301)
     }
 
-    @Test("a call is answered only with its own token: # approves, 0# reports fraud", arguments: StoreBackend.allCases)
+    @Test(
+        "a call is answered only with its own token: # approves, 0# reports fraud and blocks push",
+        arguments: StoreBackend.allCases)
     func voice(_ backend: StoreBackend) async throws {
         let fixture = try await ContractStore.seeded(backend)
         try await fixture.withTelephony()
@@ -47,15 +49,21 @@ struct PhoneSignInStoreContract {
         let id = call.transaction.transactionId
         await #expect(throws: StoreError.challengeNotFound(id)) {
             try await fixture.store.answerVoiceCall(
-                transactionId: id, token: "forged", digits: "#", origin: fixture.origin, now: fixture.now)
+                transactionId: id, token: "forged", digits: "#", fraudBlock: 3600, origin: fixture.origin,
+                now: fixture.now)
         }
         let answered = try await fixture.store.answerVoiceCall(
-            transactionId: id, token: "token-1", digits: "#", origin: fixture.origin, now: fixture.now)
+            transactionId: id, token: "token-1", digits: "#", fraudBlock: 3600, origin: fixture.origin, now: fixture.now
+        )
         #expect(answered.state == .approved)
         let fraud = try await fixture.startPhone(.voice, secret: "token-2")
         let reported = try await fixture.store.answerVoiceCall(
-            transactionId: fraud.transaction.transactionId, token: "token-2", digits: "0#", origin: fixture.origin,
+            transactionId: fraud.transaction.transactionId, token: "token-2", digits: "0#", fraudBlock: 3600,
+            origin: fixture.origin,
             now: fixture.now)
         #expect(reported.state == .fraud)
+        // A fraud report by phone call blocks push as one made in the app does.
+        _ = try await fixture.pair()
+        await #expect(throws: AuthRefusal.pushBlocked(until: fixture.now + 3600)) { try await fixture.startPush() }
     }
 }
