@@ -12,6 +12,7 @@ struct CountersignPhone: AsyncParsableCommand {
             Each simulated phone keeps its accounts in ~/.countersign-phone/NAME (mode 0700, files 0600);
             COUNTERSIGN_PHONE_HOME moves that parent folder. --phone picks the phone (default: 'default').
             """,
+        version: CountersignVersion.current,
         subcommands: [
             Pair.self, Accounts.self, Listen.self, Approve.self, Deny.self, Code.self, Inbox.self, PushToken.self,
             Remove.self, SMS.self, Answer.self, Gateway.self,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountersignCore
 
 @main
 struct Countersign: AsyncParsableCommand {
@@ -10,6 +11,7 @@ struct Countersign: AsyncParsableCommand {
             give its address and an admin token with --server and --token, or with COUNTERSIGN_SERVER
             and COUNTERSIGN_TOKEN.
             """,
+        version: CountersignVersion.current,
         subcommands: [
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
             DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,

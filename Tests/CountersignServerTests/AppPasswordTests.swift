@@ -23,12 +23,17 @@ struct AppPasswordTests {
             as: ProviderView.self)
     }
 
-    @Test("refused while the provider forbids them; accepted, repeatedly, once allowed; stored as PBKDF2")
+    @Test("made and accepted only while the provider allows them, repeatedly; stored as PBKDF2")
     func allowedByProvider() async throws {
         try await SignInSetup.run { setup in
+            let refused = await #expect(throws: ClientError.self) { try await create(setup) }
+            #expect(refused?.status == 403 && refused?.code == "app_passwords_forbidden")
+            #expect(try await setup.server.store.appPasswords(user: "alice").isEmpty)
+
+            try await allow(true, setup)
             let created = try await create(setup)
             #expect(AppPassword.isWellFormed(created.password))
-
+            try await allow(false, setup)
             let forbidden = await #expect(throws: ClientError.self) { try await setup.start(signIn(created.password)) }
             #expect(forbidden?.code == "app_passwords_forbidden")
 

@@ -18,7 +18,9 @@ public struct SignIns: Sendable {
             return try await CodeSignIn(environment: environment).verify(request, client: client)
         }
         var method = request.method
-        if method == .auto { method = try await environment.store.defaultMethod(user: request.user) }
+        if method == .auto {
+            method = try await environment.store.defaultMethod(user: request.user, now: environment.clock.now())
+        }
         if method.usesTelephony {
             return try await PhoneSignIn(environment: environment).start(request, method: method, client: client)
         }

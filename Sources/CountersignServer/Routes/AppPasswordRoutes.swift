@@ -15,6 +15,13 @@ struct AppPasswordRoutes {
             let body = try await request.decodeOptionalJSON(
                 CreateAppPasswordRequest.self, absent: CreateAppPasswordRequest(), context: context)
             let label = try body.name.flatMap { $0.isEmpty ? nil : try Validation.displayText($0, field: "name") }
+            // A password the provider would refuse at every sign-in is worse than none: refuse it now.
+            guard let provider = try await environment.store.currentActivation()?.provider else {
+                throw StoreError.notActivated
+            }
+            guard try await environment.store.provider(named: provider).settings.allowAppPasswords else {
+                throw AuthRefusal.appPasswordsForbidden
+            }
             guard try await environment.store.appPasswords(user: user).count < Self.maxPerUser else {
                 throw APIError(
                     .conflict, code: "too_many_app_passwords",

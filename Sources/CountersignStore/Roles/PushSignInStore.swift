@@ -24,6 +24,7 @@ public protocol PushSignInStore: Sendable {
     func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String]
     /// When the next pending sign-in falls due, if any.
     func nextChallengeDeadline() async throws -> Date?
-    /// What `method auto` means for the user now: push, or SMS when no app is paired under the current activation.
-    func defaultMethod(user: String) async throws -> AuthMethod
+    /// What `method auto` means for the user now (`AutoMethodRule`): push, or SMS when no app is
+    /// paired under the current activation or a fraud report blocks push.
+    func defaultMethod(user: String, now: Date) async throws -> AuthMethod
 }

@@ -170,10 +170,9 @@ extension SQLiteRegistryStore {
         }
     }
 
-    /// What `method auto` means for a user: push while an app is paired under the current activation,
-    /// else SMS when the user has a phone number (after a re-activation, say), else push, whose
-    /// refusal then says why.
-    public func defaultMethod(user name: String) async throws -> AuthMethod {
+    /// What `method auto` means for the user now (`AutoMethodRule`), from whether an app is paired
+    /// under the current activation, the user's push block and phone number.
+    public func defaultMethod(user name: String, now: Date) async throws -> AuthMethod {
         try await pool.read { db in
             guard let user = try Self.user(named: name, db), let userId = user.id,
                 let activation = try Self.currentActivation(db)
@@ -184,7 +183,8 @@ extension SQLiteRegistryStore {
                     sql:
                         "SELECT EXISTS (SELECT 1 FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active')",
                     arguments: [userId, activation.id]) ?? false
-            return paired || user.phone == nil ? .push : .sms
+            return AutoMethodRule.method(
+                pairedApps: paired, pushBlockedUntil: user.pushBlockedUntil, hasPhone: user.phone != nil, now: now)
         }
     }
 }

@@ -145,10 +145,10 @@ struct PushSignInStoreContract {
         arguments: StoreBackend.allCases)
     func defaultMethod(_ backend: StoreBackend) async throws {
         let fixture = try await ContractStore.seeded(backend)
-        #expect(try await fixture.store.defaultMethod(user: "alice") == .sms)
+        #expect(try await fixture.store.defaultMethod(user: "alice", now: fixture.now) == .sms)
         _ = try await fixture.pair()
-        #expect(try await fixture.store.defaultMethod(user: "alice") == .push)
+        #expect(try await fixture.store.defaultMethod(user: "alice", now: fixture.now) == .push)
         _ = try await fixture.store.createUser(NewUser(name: "bob"), now: fixture.now)
-        #expect(try await fixture.store.defaultMethod(user: "bob") == .push)
+        #expect(try await fixture.store.defaultMethod(user: "bob", now: fixture.now) == .push)
     }
 }
