@@ -32,6 +32,24 @@ struct AdminAPITests {
         #expect(try await server.userCount() == 1)
     }
 
+    @Test("the bearer scheme is matched in any case, and percent-encoded path names mean the same user")
+    func bearerCaseAndEncodedPaths() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            for scheme in ["bearer", "BEARER", "Bearer"] {
+                let headers: HTTPFields = [.authorization: "\(scheme) \(server.adminToken)"]
+                try await client.execute(uri: "/v1/users/al%69ce", method: .get, headers: headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains(#""name":"alice""#))
+                }
+            }
+            try await client.execute(uri: "/v1/users/al%zzce", method: .get, headers: server.adminHeaders) {
+                #expect($0.status == .badRequest)
+                #expect($0.errorCode == "invalid_request")
+            }
+        }
+    }
+
     @Test("a valid admin token is accepted")
     func authorized() async throws {
         let server = try await TestServer.make()

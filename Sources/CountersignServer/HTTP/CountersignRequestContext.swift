@@ -1,3 +1,4 @@
+import CountersignCore
 import Foundation
 import Hummingbird
 
@@ -27,5 +28,17 @@ public struct CountersignRequestContext: RequestContext {
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+extension CountersignRequestContext {
+    /// A path parameter, percent-decoded: a client that encodes every reserved character ("al%69ce",
+    /// "a%40example.com") names the same user as one that does not.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding else {
+            throw Validation.Failure("the path's \(name) '\(raw.prefix(64))' is not valid percent-encoding")
+        }
+        return decoded
     }
 }

@@ -11,7 +11,7 @@ struct AppPasswordRoutes {
 
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.post("users/:name/app-passwords") { request, context in
-            let user = try context.parameters.require("name")
+            let user = try context.pathParameter("name")
             let body = try await request.decodeOptionalJSON(
                 CreateAppPasswordRequest.self, absent: CreateAppPasswordRequest(), context: context)
             let label = try body.name.flatMap { $0.isEmpty ? nil : try Validation.displayText($0, field: "name") }
@@ -39,11 +39,11 @@ struct AppPasswordRoutes {
 
         group.get("users/:name/app-passwords") { _, context in
             try JSONResponse.make(
-                try await environment.store.appPasswords(user: try context.parameters.require("name")))
+                try await environment.store.appPasswords(user: try context.pathParameter("name")))
         }
 
         group.delete("users/:name/app-passwords") { _, context in
-            let user = try context.parameters.require("name")
+            let user = try context.pathParameter("name")
             let deleted = try await environment.store.deleteAppPasswords(user: user)
             context.logger.notice("app passwords deleted", metadata: ["user": "\(user)", "count": "\(deleted)"])
             return try JSONResponse.make(DeletedAppPasswords(deleted: deleted))

@@ -28,7 +28,7 @@ struct AuthLogRoutes {
         }
 
         group.post("users/:name/license") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let body = try await request.decodeJSON(SetLicenseRequest.self, context: context)
             let user = try await environment.store.setLicense(user: name, licensed: body.licensed)
             return try JSONResponse.make(UserView(user, at: environment.clock.now()))

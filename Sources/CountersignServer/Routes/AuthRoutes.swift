@@ -41,7 +41,7 @@ struct AuthRoutes {
 
         group.post("auth/:txid/verify") { request, context in
             let client = try context.requireClient()
-            let id = try context.parameters.require("txid")
+            let id = try context.pathParameter("txid")
             let body = try await request.decodeJSON(VerifyCodeRequest.self, context: context)
             let verified = try await SignIns(environment: environment).verifySMSCode(
                 transactionId: id, code: body.code, client: client)
@@ -52,7 +52,7 @@ struct AuthRoutes {
 
         group.get("auth/:txid") { request, context in
             let client = try context.requireClient()
-            let id = try context.parameters.require("txid")
+            let id = try context.pathParameter("txid")
             let wait = try Self.waitSeconds(request.uri.queryParameters.get("wait"))
             let transaction = try await SignIns(environment: environment)
                 .outcome(of: id, client: client, waitingUpTo: wait)

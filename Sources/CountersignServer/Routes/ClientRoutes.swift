@@ -19,7 +19,7 @@ struct ClientRoutes {
         }
 
         group.delete("clients/:name") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             try await Administration(environment: environment).deleteClient(name: name)
             context.logger.notice("client deleted", metadata: ["client": "\(name)"])
             return Response(status: .noContent)

@@ -19,7 +19,7 @@ struct DeviceAPIRoutes {
 
         group.put("devices/:id/push-token") { request, context in
             var request = request
-            let deviceId = try context.parameters.require("id")
+            let deviceId = try context.pathParameter("id")
             let body = Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView)
             let verified = try await DeviceRequestVerifier(environment: environment)
                 .verify(deviceId: deviceId, method: "PUT", path: request.uri.path, headers: request.headers, body: body)

@@ -11,11 +11,11 @@ struct DeviceAdminRoutes {
         }
 
         group.get("devices/:id") { _, context in
-            try JSONResponse.make(try await environment.store.device(id: try context.parameters.require("id")))
+            try JSONResponse.make(try await environment.store.device(id: try context.pathParameter("id")))
         }
 
         group.delete("devices/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let device = try await Administration(environment: environment).removeDevice(id: id)
             context.logger.notice("device removed", metadata: ["device": "\(id)", "user": "\(device.user)"])
             return try JSONResponse.make(device)

@@ -10,7 +10,7 @@ struct DeviceChallengeRoutes {
     func register(on group: RouterGroup<CountersignRequestContext>) {
         // The poll fallback, and how a phone woken by a push fetches what it was woken for.
         group.get("devices/:id/challenges") { request, context in
-            let deviceId = try context.parameters.require("id")
+            let deviceId = try context.pathParameter("id")
             // The store checks that the device still counts, in the same transaction as the read.
             let timestamp = try await DeviceRequestVerifier(environment: environment)
                 .verifySignature(
@@ -22,8 +22,8 @@ struct DeviceChallengeRoutes {
 
         group.post("devices/:id/challenges/:txid") { request, context in
             var request = request
-            let deviceId = try context.parameters.require("id")
-            let transactionId = try context.parameters.require("txid")
+            let deviceId = try context.pathParameter("id")
+            let transactionId = try context.pathParameter("txid")
             let body = Data(try await request.collectBody(upTo: context.maxUploadSize).readableBytesView)
             // The signature first: nothing in the body counts before it is checked.
             // The store checks that the device still counts, in the same transaction as the answer.

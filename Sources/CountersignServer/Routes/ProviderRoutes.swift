@@ -20,11 +20,11 @@ struct ProviderRoutes {
         }
 
         group.get("providers/:name") { _, context in
-            try JSONResponse.make(try await environment.store.provider(named: try context.parameters.require("name")))
+            try JSONResponse.make(try await environment.store.provider(named: try context.pathParameter("name")))
         }
 
         group.patch("providers/:name") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let update = try await request.decodeJSON(UpdateProviderRequest.self, context: context)
             let provider = try await environment.store.provider(named: name)
             if let billing = update.billing, billing != provider.billing {

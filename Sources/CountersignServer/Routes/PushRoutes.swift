@@ -10,7 +10,7 @@ struct PushRoutes {
 
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.put("providers/:name/push") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let settings = try await request.decodeJSON(ProviderPushSettings.self, context: context)
             try await Administration(environment: environment).setPushCredentials(settings, provider: name)
             context.logger.notice("push credentials replaced", metadata: ["provider": "\(name)"])
@@ -18,7 +18,7 @@ struct PushRoutes {
         }
 
         group.get("providers/:name/push") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             guard let settings = try await environment.store.pushSettings(provider: name) else {
                 throw UseCaseError.noPushCredentials(provider: name)
             }
@@ -26,7 +26,7 @@ struct PushRoutes {
         }
 
         group.post("devices/:id/test-push") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let options = try await request.decodeOptionalJSON(
                 TestPushRequest.self, absent: TestPushRequest(ttlSeconds: nil), context: context)
             let lifetime = TimeInterval(options.ttlSeconds ?? Int(Self.testPushLifetime))

@@ -10,7 +10,7 @@ struct TelephonyRoutes {
 
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.put("providers/:name/telephony") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let body = try Self.validated(try await request.decodeJSON(TelephonySettings.self, context: context))
             try await environment.store.setTelephonySettings(body, provider: name)
             context.logger.notice(
@@ -19,7 +19,7 @@ struct TelephonyRoutes {
         }
 
         group.get("providers/:name/telephony") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let settings = try await environment.store.telephonySettings(provider: name)
             return try JSONResponse.make(TelephonySettingsView(settings ?? TelephonySettings(gateways: [])))
         }
@@ -64,7 +64,7 @@ struct TelephonyCallbackRoutes {
 
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.post("telephony/calls/:txid") { request, context in
-            let id = try context.parameters.require("txid")
+            let id = try context.pathParameter("txid")
             guard let token = request.uri.queryParameters.get("token"), !token.isEmpty else {
                 throw APIError.unauthorized("the callback URL's token is missing")
             }

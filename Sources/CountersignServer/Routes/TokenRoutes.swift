@@ -27,7 +27,7 @@ struct TokenRoutes {
         }
 
         group.post("tokens/:serial/assign") { request, context in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.pathParameter("serial")
             let body = try await request.decodeJSON(AssignTokenRequest.self, context: context)
             let token = try await environment.store.assignToken(serial: serial, user: body.user)
             context.logger.notice("token assigned", metadata: ["serial": "\(serial)", "user": "\(body.user)"])
@@ -35,14 +35,14 @@ struct TokenRoutes {
         }
 
         group.post("tokens/:serial/unassign") { _, context in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.pathParameter("serial")
             let token = try await environment.store.unassignToken(serial: serial)
             context.logger.notice("token unassigned", metadata: ["serial": "\(serial)"])
             return try JSONResponse.make(token)
         }
 
         group.delete("tokens/:serial") { _, context in
-            let serial = try context.parameters.require("serial")
+            let serial = try context.pathParameter("serial")
             try await environment.store.deleteToken(serial: serial)
             context.logger.notice("token deleted", metadata: ["serial": "\(serial)"])
             return Response(status: .noContent)

@@ -19,31 +19,31 @@ struct UserRoutes {
         }
 
         group.get("users/:name") { _, context in
-            let user = try await environment.store.user(named: try context.parameters.require("name"))
+            let user = try await environment.store.user(named: try context.pathParameter("name"))
             return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/disable") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let user = try await environment.store.setUserStatus(name, to: .disabled)
             return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/enable") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let user = try await environment.store.setUserStatus(name, to: .enabled)
             return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/unlock") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let user = try await environment.store.unlockUser(name)
             context.logger.notice("user unlocked", metadata: ["user": "\(name)"])
             return try JSONResponse.make(UserView(user, at: environment.clock.now()))
         }
 
         group.post("users/:name/reset") { _, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             let result = try await environment.store.resetUser(
                 name, origin: environment.settings.logOrigin, now: environment.clock.now())
             context.logger.notice(
@@ -56,12 +56,12 @@ struct UserRoutes {
         }
 
         group.delete("users/:name") { _, context in
-            try await environment.store.deleteUser(try context.parameters.require("name"))
+            try await environment.store.deleteUser(try context.pathParameter("name"))
             return Response(status: .noContent)
         }
 
         group.post("users/:name/pairing-codes") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.pathParameter("name")
             // Without a body the server's default lifetime applies.
             let options = try await request.decodeOptionalJSON(
                 CreatePairingCodeRequest.self, absent: CreatePairingCodeRequest(validForSeconds: nil), context: context)
