@@ -95,9 +95,14 @@ struct PushSignInEndToEndTests {
         let denied = try startSignIn(server, apiKey: apiKey, user: "ann")
         #expect(try workspace.phone(["deny", denied.transactionId, "--phone", "ann"]).status == 0)
 
-        // No answer: the blocking form returns timeout at the deadline and exits 1.
-        let timedOut = try workspace.admin(
+        // No answer: the blocking form returns timeout at the deadline and exits 1. Its output goes to
+        // a file, and the number is there while it still waits, not only once it exits.
+        let waiting = try workspace.startAdmin(
             server, ["auth", "ann", "--timeout", "5"], environment: ["COUNTERSIGN_API_KEY": apiKey])
+        let shownEarly = try await waiting.waitForOutput(containing: "Number:", timeout: .seconds(4))
+        #expect(shownEarly && waiting.process.isRunning, "\(waiting.output)")
+        waiting.process.waitUntilExit()
+        let timedOut = try waiting.result()
         #expect(timedOut.status == 1)
         #expect(timedOut.output.contains("Result:      timeout"), "\(timedOut.output)\(timedOut.errors)")
 

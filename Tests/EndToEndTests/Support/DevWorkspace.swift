@@ -53,6 +53,17 @@ struct DevWorkspace {
             environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(environment) { $1 })
     }
 
+    /// The operator's command line, started and left running.
+    func startAdmin(_ server: ServerProcess, _ arguments: [String], environment: [String: String] = [:]) throws
+        -> Executables.Running
+    {
+        let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return try Executables.start(
+            "countersign", arguments,
+            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(environment) { $1 })
+    }
+
     func phone(_ arguments: [String]) throws -> Executables.Result {
         try Executables.run(
             "countersign-phone", arguments,

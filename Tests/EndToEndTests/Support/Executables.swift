@@ -29,13 +29,50 @@ enum Executables {
 
     /// Runs a command to completion and captures what it prints.
     static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let running = try start(name, arguments, environment: environment)
+        running.process.waitUntilExit()
+        return try running.result()
+    }
+
+    /// A command started with its output going to files, to read while it runs.
+    final class Running: @unchecked Sendable {
+        let process: Process
+        let folder: URL
+        var outputURL: URL { folder.appendingPathComponent("out") }
+        var errorURL: URL { folder.appendingPathComponent("err") }
+        var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+
+        init(process: Process, folder: URL) {
+            self.process = process
+            self.folder = folder
+        }
+
+        /// Waits until what it has printed so far contains `text`; false if `timeout` passes first.
+        func waitForOutput(containing text: String, timeout: Duration) async throws -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if output.contains(text) { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return output.contains(text)
+        }
+
+        func result() throws -> Result {
+            Result(
+                status: process.terminationStatus, output: try String(contentsOf: outputURL, encoding: .utf8),
+                errors: try String(contentsOf: errorURL, encoding: .utf8))
+        }
+
+        deinit { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = directory.appendingPathComponent(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cs-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         // Files rather than pipes: nothing can block on a full pipe buffer.
         let outputURL = folder.appendingPathComponent("out")
         let errorURL = folder.appendingPathComponent("err")
@@ -45,10 +82,7 @@ enum Executables {
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: try String(contentsOf: outputURL, encoding: .utf8),
-            errors: try String(contentsOf: errorURL, encoding: .utf8))
+        return Running(process: process, folder: folder)
     }
 
     /// A loopback port nobody listens on right now.
