@@ -46,11 +46,9 @@ struct DevWorkspace {
     func admin(_ server: ServerProcess, _ arguments: [String], environment: [String: String] = [:]) throws
         -> Executables.Result
     {
-        let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try Executables.run(
-            "countersign", arguments,
-            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(environment) { $1 })
+        let running = try startAdmin(server, arguments, environment: environment)
+        running.process.waitUntilExit()
+        return try running.result()
     }
 
     /// The operator's command line, started and left running.
