@@ -259,6 +259,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient", "CountersignPush",
+                // Their command lines are tested too (BenchmarkCommandLineTests).
+                "signin-benchmark", "push-benchmark", "otp-benchmark", "reactivation-benchmark", "report-benchmark",
                 "CountersignGateway",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

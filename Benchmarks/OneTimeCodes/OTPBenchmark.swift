@@ -15,7 +15,12 @@ import Foundation
 @main
 struct OTPBenchmark {
     static func main() async throws {
-        let arguments = Arguments(CommandLine.arguments)
+        let arguments = Arguments(
+            benchmark: "otp-benchmark", summary: "TOTP checks and a PSKC import",
+            options: [
+                .number("--verifications", 2_000_000, "TOTP codes to check"),
+                .number("--tokens", 100_000, "tokens in the PSKC file to import"),
+            ])
         try verifications(count: arguments.int("--verifications", 2_000_000))
         try await pskcImport(tokens: arguments.int("--tokens", 100_000))
     }

@@ -23,7 +23,15 @@ import Synchronization
 @main
 struct PushBenchmark {
     static func main() async throws {
-        let arguments = Arguments(CommandLine.arguments)
+        let arguments = Arguments(
+            benchmark: "push-benchmark",
+            summary: "the push dispatcher against the gateway emulator, beside h2load on the same endpoint",
+            options: [
+                .number("--messages", 20_000, "notifications to send"),
+                .number("--devices", 1_000, "devices they go to"),
+                .number("--in-flight", PushDispatcher.defaultMaxInFlight, "sends in flight at once"),
+                .flag("--raw", "also time the sender alone, without the outbox"),
+            ])
         let messages = arguments.int("--messages", 20_000)
         let deviceCount = arguments.int("--devices", 1_000)
         let inFlight = arguments.int("--in-flight", PushDispatcher.defaultMaxInFlight)
@@ -64,7 +72,7 @@ struct PushBenchmark {
             outbox: store, sender: sender, maxInFlight: inFlight, idlePoll: .milliseconds(1), logger: logger,
             metrics: PrometheusCollectorRegistry())
 
-        if CommandLine.arguments.contains("--raw") {
+        if arguments.has("--raw") {
             // The same sender and window without the outbox: separates SQLite from HTTP/2 and the emulator.
             let pushes = try await store.claimDuePushes(now: Date(), limit: messages)
             let rawStart = ContinuousClock.now

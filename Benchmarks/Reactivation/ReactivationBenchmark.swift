@@ -18,7 +18,12 @@ import Synchronization
 @main
 struct ReactivationBenchmark {
     static func main() async throws {
-        let arguments = Arguments(CommandLine.arguments)
+        let arguments = Arguments(
+            benchmark: "reactivation-benchmark", summary: "re-activation and the superseded-device sweep",
+            options: [
+                .number("--devices", 1_000_000, "paired devices to invalidate"),
+                .number("--users", 250_000, "users they belong to"),
+            ])
         let deviceCount = arguments.int("--devices", 1_000_000)
         let userCount = arguments.int("--users", 250_000)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(

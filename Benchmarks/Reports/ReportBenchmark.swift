@@ -12,7 +12,9 @@ import GRDB
 @main
 struct ReportBenchmark {
     static func main() async throws {
-        let arguments = Arguments(CommandLine.arguments)
+        let arguments = Arguments(
+            benchmark: "report-benchmark", summary: "the usage report and the auth-log report over a large log",
+            options: [.number("--rows", 10_000_000, "auth-log rows to seed")])
         let rows = arguments.int("--rows", 10_000_000)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "report-benchmark-\(UUID().uuidString)")

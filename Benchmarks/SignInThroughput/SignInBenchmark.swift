@@ -26,7 +26,17 @@ import Synchronization
 @main
 struct SignInBenchmark {
     static func main() async throws {
-        let arguments = Arguments(CommandLine.arguments)
+        let arguments = Arguments(
+            benchmark: "signin-benchmark",
+            summary: "push sign-ins through the whole path: relying parties, the server, the gateway and phones",
+            options: [
+                .number("--devices", 10_000, "phones paired, one user each"),
+                .number("--signins", 20_000, "sign-ins to complete"),
+                .number("--concurrency", 64, "relying parties at once"),
+                .flag("--server-process", "run the real countersign server binary as its own process"),
+                .flag("--without-push-keys", "pair phones without push keys: each push is followed by a fetch"),
+                .number("--history", 0, "past sign-ins seeded per user before the load"),
+            ])
         let deviceCount = arguments.int("--devices", 10_000)
         let signIns = arguments.int("--signins", 20_000)
         let concurrency = arguments.int("--concurrency", 64)
