@@ -86,6 +86,27 @@ struct AppPasswordTests {
         }
     }
 
+    @Test("one app password can be deleted by its id; the others keep working, and an unknown id is a 404")
+    func deleteOne() async throws {
+        try await SignInSetup.run { setup in
+            try await allow(true, setup)
+            let retired = try await create(setup)
+            let kept = try await create(setup)
+            try await setup.admin.requestWithoutAnswer(
+                "DELETE", "/v1/users/alice/app-passwords/\(retired.appPassword.id)")
+            let listed = try await setup.admin.request(
+                "GET", "/v1/users/alice/app-passwords", as: [AppPasswordView].self)
+            #expect(listed.map(\.id) == [kept.appPassword.id])
+            #expect(try await setup.start(signIn(retired.password)).state == .denied)
+            #expect(try await setup.start(signIn(kept.password)).state == .approved)
+            let again = await #expect(throws: ClientError.self) {
+                try await setup.admin.requestWithoutAnswer(
+                    "DELETE", "/v1/users/alice/app-passwords/\(retired.appPassword.id)")
+            }
+            #expect(again?.status == 404 && again?.code == "not_found")
+        }
+    }
+
     @Test("a wrong password is denied and counts towards the lock; delete-all ends them")
     func wrongAndDeleted() async throws {
         try await SignInSetup.run { setup in

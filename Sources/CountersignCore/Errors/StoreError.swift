@@ -26,6 +26,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case tokenExists(String)
     case tokenNotFound(String)
     case tokenAssigned(serial: String, user: String)
+    case appPasswordNotFound(user: String, id: String)
 
     public var description: String {
         switch self {
@@ -55,6 +56,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "this server is already linked to provider '\(name)'; add --force to re-activate it anyway (every app must pair again)"
         case .tokenExists(let serial): "a token with serial '\(serial)' is already stored"
         case .tokenNotFound(let serial): "no token has serial '\(serial)'"
+        case .appPasswordNotFound(let user, let id): "user '\(user)' has no app password with id '\(id)'"
         case .tokenAssigned(let serial, let user):
             "token '\(serial)' is assigned to user '\(user)'; unassign it first"
         }

@@ -42,6 +42,14 @@ struct AppPasswordRoutes {
                 try await environment.store.appPasswords(user: try context.pathParameter("name")))
         }
 
+        group.delete("users/:name/app-passwords/:id") { _, context in
+            let user = try context.pathParameter("name")
+            let id = try context.pathParameter("id")
+            try await environment.store.deleteAppPassword(user: user, id: id)
+            context.logger.notice("app password deleted", metadata: ["user": "\(user)", "appPassword": "\(id)"])
+            return Response(status: .noContent)
+        }
+
         group.delete("users/:name/app-passwords") { _, context in
             let user = try context.pathParameter("name")
             let deleted = try await environment.store.deleteAppPasswords(user: user)

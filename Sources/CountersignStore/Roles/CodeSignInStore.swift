@@ -26,4 +26,6 @@ public protocol CodeSignInStore: Sendable {
     func appPasswords(user: String) async throws -> [AppPasswordEntry]
     /// Deletes all of the user's app passwords (a lost phone or laptop); returns how many.
     func deleteAppPasswords(user: String) async throws -> Int
+    /// Deletes one of the user's app passwords (one retired laptop), by its id.
+    func deleteAppPassword(user: String, id: String) async throws
 }

@@ -33,6 +33,14 @@ extension SQLiteRegistryStore {
         }
     }
 
+    public func deleteAppPassword(user name: String, id: String) async throws {
+        try await pool.write { db in
+            let user = try Self.userRecord(named: name, db)
+            let deleted = try AppPasswordRecord.filter(Column("user_id") == user.id && Column("id") == id).deleteAll(db)
+            guard deleted == 1 else { throw StoreError.appPasswordNotFound(user: user.name, id: id) }
+        }
+    }
+
     public func appPasswordHashes(user name: String) async throws -> [(id: String, hash: String)] {
         try await pool.read { db in
             try Row.fetchAll(

@@ -5,7 +5,7 @@ struct AppPasswordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app-password",
         abstract: "App passwords, for clients that cannot ask for a second factor (where the provider allows them).",
-        subcommands: [Create.self, List.self, DeleteAll.self])
+        subcommands: [Create.self, List.self, Delete.self, DeleteAll.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,6 +41,20 @@ struct AppPasswordCommand: AsyncParsableCommand {
                 }
                 return table.rendered
             }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete one of a user's app passwords, by the ID 'app-password list' shows.")
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The user.") var user: String
+        @Argument(help: "The app password's ID.") var id: String
+
+        func run() async throws {
+            try await connection.makeClient().requestWithoutAnswer(
+                "DELETE", "/v1/users/\(user.pathSegment)/app-passwords/\(id.pathSegment)")
+            print("Deleted app password \(id) of '\(user)'")
         }
     }
 

@@ -58,6 +58,11 @@ struct CodeSignInStoreContract {
         #expect(try await verify(created.id).state == .approved)
         #expect(try await verify(nil).state == .denied)
         #expect(try await store.appPasswords(user: "alice").first?.lastUsedAt == fixture.now)
+        let second = try await store.createAppPassword(user: "alice", name: nil, passwordHash: "p2", now: fixture.now)
+        try await store.deleteAppPassword(user: "alice", id: second.id)
+        await #expect(throws: StoreError.appPasswordNotFound(user: "alice", id: second.id)) {
+            try await store.deleteAppPassword(user: "alice", id: second.id)
+        }
         #expect(try await store.deleteAppPasswords(user: "alice") == 1)
         await #expect(throws: AuthRefusal.noAppPassword("alice")) { try await verify(created.id) }
     }
