@@ -54,7 +54,26 @@ struct ReactivationEndToEndTests {
         #expect(
             try workspace.admin(server, ["provider", "create", "beta", "--billing", "per-user", "--tenant", "local"])
                 .status == 0)
-        let relinked = try workspace.admin(server, ["reactivate", "--provider", "beta"])
+        // Without a terminal to ask, it needs --yes; at a terminal, anything but "yes" changes nothing.
+        let unconfirmed = try workspace.admin(server, ["reactivate", "--provider", "beta"])
+        #expect(unconfirmed.status != 0)
+        #expect(unconfirmed.errors.contains("add --yes"), "\(unconfirmed.errors)")
+        let token = try String(
+            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let asking = Terminal()
+        defer { asking.close() }
+        try asking.start(
+            "env COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_TOKEN=\(shellQuoted(token)) "
+                + "\(shellQuoted(Executables.directory.appendingPathComponent("countersign").path)) "
+                + "reactivate --provider beta")
+        let question = try await asking.waitFor("Type yes to go on:")
+        #expect(question.contains("Every mobile-app pairing ends"))
+        try asking.type("no")
+        _ = try await asking.waitFor("Not re-activated.")
+        try approve(server, apiKey, "ann")
+
+        let relinked = try workspace.admin(server, ["reactivate", "--provider", "beta", "--yes"])
         #expect(relinked.status == 0, "\(relinked.errors)")
         #expect(relinked.output.contains("2 users and 2 mobile-app pairings must re-pair"), "\(relinked.output)")
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountersignCore
+import Foundation
 
 struct ReactivateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +16,10 @@ struct ReactivateCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The provider to link to.") var provider: String
     @Flag(help: "Re-activate even with the current provider (a forced re-activation).") var force = false
+    @Flag(help: "Do not ask for confirmation (for scripts; without a terminal it is required).") var yes = false
 
     func run() async throws {
+        try confirm()
         let result = try await connection.makeClient().request(
             "POST", "/v1/activations/reactivate", body: ReactivateRequest(provider: provider, force: force),
             as: ReactivationResult.self)
@@ -35,6 +38,22 @@ struct ReactivateCommand: AsyncParsableCommand {
             print("Same tenant: settings are kept.")
         }
         print("SMS, voice, hardware tokens and app passwords keep working. Next: countersign repair-campaign start")
+    }
+
+    /// Every user's app pairing ends with this command, so a person at a terminal types "yes" first;
+    /// a script, with no terminal to ask, must say --yes.
+    func confirm() throws {
+        guard !yes else { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw ValidationError("re-activating ends every mobile-app pairing; add --yes to do it without a terminal")
+        }
+        print(
+            "Re-activate with provider '\(provider)'? Every mobile-app pairing ends and each user must pair again.")
+        print("Type yes to go on: ", terminator: "")
+        guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+            print("Not re-activated.")
+            throw ExitCode.failure
+        }
     }
 }
 
