@@ -24,6 +24,19 @@ struct DataDirectoryTests {
         #expect(throws: Never.self) { try DataDirectory(path: path) }
     }
 
+    @Test("the folder stays held when files in it are deleted, a leftover lock file among them")
+    func exclusiveWhateverIsDeleted() throws {
+        let path = temporaryPath()
+        let first = try DataDirectory(path: path)
+        // What an operator might delete by hand while the server runs.
+        FileManager.default.createFile(atPath: first.url.appendingPathComponent("server.lock").path, contents: nil)
+        for name in try FileManager.default.contentsOfDirectory(atPath: first.url.path) {
+            try FileManager.default.removeItem(at: first.url.appendingPathComponent(name))
+        }
+        #expect(throws: DataDirectory.Failure.inUse(first.url.path)) { try DataDirectory(path: path) }
+        withExtendedLifetime(first) {}
+    }
+
     @Test("the master key is made once, mode 0600, and read back the same")
     func masterKey() throws {
         let path = temporaryPath()

@@ -9,10 +9,10 @@ import Foundation
 
 /// The server's data folder: the SQLite file, the master key and the first admin token.
 ///
-/// Opening it takes an exclusive lock that lasts as long as the process, so a second server on
+/// Opening it takes an exclusive lock on the folder that lasts as long as the process, so a second server on
 /// the same folder is refused instead of sharing the file behind the first one's back.
 public final class DataDirectory: Sendable {
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
         case cannotCreate(String, String)
         case inUse(String)
         case badMasterKey(String)
@@ -45,9 +45,10 @@ public final class DataDirectory: Sendable {
         } catch {
             throw Failure.cannotCreate(url.path, error.localizedDescription)
         }
-        let lockPath = url.appendingPathComponent("server.lock").path
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw Failure.cannotCreate(lockPath, String(cString: strerror(errno))) }
+        // The folder itself is locked, not a file in it: a lock file can be deleted while the first
+        // server runs, and a second one would then lock a new file and open the same database.
+        let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw Failure.cannotCreate(url.path, String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)
             throw Failure.inUse(url.path)
