@@ -79,8 +79,20 @@ struct ReactivationTests {
 
             let before = try await setup.admin.request("GET", "/v1/repair-campaign", as: [RepairStatus].self)
             #expect(before == [RepairStatus(user: "alice", repaired: false)])
-            let issued = try await setup.admin.request(
+            let earlier = try await setup.admin.request(
                 "POST", "/v1/repair-campaign", body: StartRepairCampaignRequest(send: .print), as: [RepairStatus].self)
+            let earlierURL = try PairingURL(parsing: try #require(earlier.first?.pairingURL))
+            // A second run revokes the first run's code and says until when its own works.
+            let issued = try await setup.admin.request(
+                "POST", "/v1/repair-campaign", body: StartRepairCampaignRequest(send: .print, validForSeconds: 3600),
+                as: [RepairStatus].self)
+            let expiresAt = try #require(issued.first?.expiresAt)
+            #expect(abs(expiresAt.timeIntervalSince(setup.server.clock.now()) - 3600) <= 1)
+            let revoked = await #expect(throws: (any Error).self) {
+                try await setup.phone.pair(
+                    PairingURL(server: setup.api.baseURL, code: earlierURL.code), platform: .pollOnly, pushToken: nil)
+            }
+            #expect("\(revoked.map { "\($0)" } ?? "")".contains("not known"))
             let url = try PairingURL(parsing: try #require(issued.first?.pairingURL))
             // The URL names the configured public address; pair against the live test server.
             let repaired = try await setup.phone.pair(

@@ -99,6 +99,10 @@ struct ReactivationEndToEndTests {
         #expect(stale.output.contains("countersign-phone remove"))
 
         // Ann re-pairs with the campaign's code and approves again; Bob has not.
+        // A first run, as a table: its codes' expiry is printed, and the next run revokes them.
+        let firstRun = try workspace.admin(server, ["repair-campaign", "start", "--valid-for", "600"])
+        #expect(firstRun.output.contains("Codes work until"), "\(firstRun.output)\(firstRun.errors)")
+        #expect(firstRun.output.contains("removes the old account"))
         let campaign = try workspace.admin(server, ["repair-campaign", "start", "--format", "json"])
         let issued = try APIJSON.makeDecoder().decode([RepairStatus].self, from: Data(campaign.output.utf8))
         #expect(issued.map(\.user) == ["ann", "bob"])

@@ -53,7 +53,12 @@ public enum RepairDelivery: String, Codable, Sendable, CaseIterable {
 
 public struct StartRepairCampaignRequest: Codable, Sendable {
     public var send: RepairDelivery
-    public init(send: RepairDelivery) { self.send = send }
+    /// How long the campaign's codes work; the server's pairing-code lifetime when absent.
+    public var validForSeconds: Int?
+    public init(send: RepairDelivery, validForSeconds: Int? = nil) {
+        self.send = send
+        self.validForSeconds = validForSeconds
+    }
 }
 
 /// One user whose app pairing a re-activation ended.
@@ -65,11 +70,16 @@ public struct RepairStatus: Codable, Sendable, Equatable {
     public var pairingURL: String?
     /// Why no code could be delivered (SMS mode: no phone number, gateway down).
     public var problem: String?
+    /// Until when the code issued by the campaign works (in the answer to starting it).
+    public var expiresAt: Date?
 
-    public init(user: String, repaired: Bool, pairingURL: String? = nil, problem: String? = nil) {
+    public init(
+        user: String, repaired: Bool, pairingURL: String? = nil, problem: String? = nil, expiresAt: Date? = nil
+    ) {
         self.user = user
         self.repaired = repaired
         self.pairingURL = pairingURL
         self.problem = problem
+        self.expiresAt = expiresAt
     }
 }

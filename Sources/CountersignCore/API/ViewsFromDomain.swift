@@ -89,7 +89,8 @@ extension UserResetResult {
 extension RepairStatus {
     public init(_ domain: RepairProgress) {
         self.init(
-            user: domain.user, repaired: domain.repaired, pairingURL: domain.pairingURL, problem: domain.problem)
+            user: domain.user, repaired: domain.repaired, pairingURL: domain.pairingURL, problem: domain.problem,
+            expiresAt: domain.expiresAt)
     }
 }
 

@@ -216,12 +216,17 @@ public struct RepairProgress: Sendable, Equatable {
     public var pairingURL: String?
     /// Why no code could be delivered (SMS mode: no phone number, gateway down).
     public var problem: String?
+    /// Until when the code issued by the campaign works (in the answer to starting it).
+    public var expiresAt: Date?
 
-    public init(user: String, repaired: Bool, pairingURL: String? = nil, problem: String? = nil) {
+    public init(
+        user: String, repaired: Bool, pairingURL: String? = nil, problem: String? = nil, expiresAt: Date? = nil
+    ) {
         self.user = user
         self.repaired = repaired
         self.pairingURL = pairingURL
         self.problem = problem
+        self.expiresAt = expiresAt
     }
 }
 

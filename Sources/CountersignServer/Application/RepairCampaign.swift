@@ -7,9 +7,11 @@ import Foundation
 struct RepairCampaign: Sendable {
     let environment: ServerEnvironment
 
-    /// Issues a fresh activation code to every user still waiting to re-pair, printed or texted.
-    func startCampaign(send: RepairDelivery) async throws -> [RepairStatus] {
+    /// Issues a fresh activation code to every user still waiting to re-pair, printed or texted,
+    /// after revoking the unused codes of the campaign's earlier runs: only the latest message works.
+    func startCampaign(send: RepairDelivery, validFor: Int?) async throws -> [RepairProgress] {
         let waiting = try await environment.store.repairStatus().filter { !$0.repaired }
+        _ = try await environment.store.revokeCampaignCodes()
         // Texting needs the phones and the current provider's gateways, read once for the campaign.
         var phones: [String: String] = [:]
         var route: Result<(TelephonySettings, ProviderSettings), CampaignProblem>?
@@ -17,11 +19,13 @@ struct RepairCampaign: Sendable {
             phones = try await environment.store.phoneNumbers(users: waiting.map(\.user))
             route = try await smsRoute()
         }
-        var results: [RepairStatus] = []
+        var results: [RepairProgress] = []
         for status in waiting {
-            let code = try await PairingService(environment: environment).issueCode(for: status.user, validFor: nil)
+            let code = try await PairingService(environment: environment)
+                .issueCode(for: status.user, validFor: validFor, campaign: true)
             guard let route else {
-                results.append(RepairStatus(user: status.user, repaired: false, pairingURL: code.url))
+                results.append(
+                    RepairProgress(user: status.user, repaired: false, pairingURL: code.url, expiresAt: code.expiresAt))
                 continue
             }
             let problem: String?
@@ -30,7 +34,8 @@ struct RepairCampaign: Sendable {
             case .success(let (telephony, settings)):
                 problem = try await text(code, to: phones[status.user], telephony: telephony, settings: settings)
             }
-            results.append(RepairStatus(user: status.user, repaired: false, problem: problem))
+            results.append(
+                RepairProgress(user: status.user, repaired: false, problem: problem, expiresAt: code.expiresAt))
         }
         return results
     }
@@ -62,7 +67,7 @@ struct RepairCampaign: Sendable {
         let message = TelephonyMessage(
             kind: .sms, to: phone, from: sender,
             text:
-                "\(environment.settings.serverName): your authenticator app must be paired again. Open \(code.url) in the app before \(code.expiresAt.formatted(.iso8601)).",
+                "\(environment.settings.serverName): your authenticator app must be paired again. First remove the old \(environment.settings.serverName) account from the app, then open \(code.url) in it before \(code.expiresAt.formatted(.iso8601)).",
             transactionId: "repair-\(UUID().uuidString.lowercased())")
         do {
             _ = try await environment.telephony.send(message, via: telephony)

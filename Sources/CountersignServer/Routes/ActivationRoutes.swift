@@ -29,7 +29,8 @@ struct ActivationRoutes {
 
         group.post("repair-campaign") { request, context in
             let body = try await request.decodeJSON(StartRepairCampaignRequest.self, context: context)
-            let issued = try await RepairCampaign(environment: environment).startCampaign(send: body.send)
+            let issued = try await RepairCampaign(environment: environment)
+                .startCampaign(send: body.send, validFor: body.validForSeconds)
             context.logger.notice("re-pair campaign started", metadata: ["users": "\(issued.count)"])
             return try JSONResponse.make(issued, status: .created)
         }

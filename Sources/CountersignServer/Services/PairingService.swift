@@ -14,7 +14,7 @@ struct PairingService: Sendable {
 
     let environment: ServerEnvironment
 
-    func issueCode(for user: String, validFor requested: Int?) async throws -> PairingCodeView {
+    func issueCode(for user: String, validFor requested: Int?, campaign: Bool = false) async throws -> PairingCodeView {
         let lifetime =
             try requested.map { seconds in
                 guard seconds > 0, TimeInterval(seconds) <= ServerSettings.maxActivationCodeLifetime else {
@@ -26,8 +26,13 @@ struct PairingService: Sendable {
         let now = environment.clock.now()
         let code = Base32.encode(SecureRandom.bytes(Self.codeBytes))
         let expiresAt = now.addingTimeInterval(lifetime)
-        try await environment.store.createActivationCode(
-            user: user, codeHash: SecretHash.sha256Hex(code), expiresAt: expiresAt, now: now)
+        if campaign {
+            try await environment.store.createCampaignCode(
+                user: user, codeHash: SecretHash.sha256Hex(code), expiresAt: expiresAt, now: now)
+        } else {
+            try await environment.store.createActivationCode(
+                user: user, codeHash: SecretHash.sha256Hex(code), expiresAt: expiresAt, now: now)
+        }
         let url = PairingURL(server: environment.settings.publicURL, code: code)
         return PairingCodeView(user: user, url: url.text, code: code, expiresAt: expiresAt)
     }

@@ -139,6 +139,8 @@ struct ActivationCodeRecord: SnakeCaseRecord {
     var expiresAt: Date
     var usedAt: Date?
     var deviceId: String?
+    /// Issued by a re-pair campaign, which revokes its earlier runs' unused codes.
+    var fromCampaign = false
 
     enum CodingKeys: String, CodingKey {
         case codeHash = "code_hash"
@@ -148,6 +150,7 @@ struct ActivationCodeRecord: SnakeCaseRecord {
         case expiresAt = "expires_at"
         case usedAt = "used_at"
         case deviceId = "device_id"
+        case fromCampaign = "from_campaign"
     }
 }
 

@@ -21,4 +21,8 @@ public protocol ActivationStore: Sendable {
     /// Users whose pairing a re-activation ended, and whether each has paired again.
     func repairStatus() async throws -> [RepairProgress]
     func phoneNumbers(users: [String]) async throws -> [String: String]
+    /// A re-pair campaign's activation code: like any other, and revoked by the campaign's next run.
+    func createCampaignCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws
+    /// Deletes the unused codes earlier campaign runs issued; returns how many.
+    func revokeCampaignCodes() async throws -> Int
 }

@@ -286,6 +286,10 @@ enum Migrations {
             try db.execute(
                 sql: "CREATE INDEX challenge_push_by_user ON challenge(user_id, created_at) WHERE method = 'push'")
         }
+        migrator.registerMigration("v13-campaign-codes") { db in
+            // A re-pair campaign revokes the codes its earlier runs issued, and only those.
+            try db.execute(sql: "ALTER TABLE activation_code ADD COLUMN from_campaign BOOLEAN NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -183,14 +183,34 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func createActivationCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws {
         try await pool.write { db in
-            let userRecord = try Self.userRecord(named: user, db)
-            guard userRecord.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user) }
-            guard let activation = try Self.currentActivation(db) else { throw StoreError.notActivated }
-            try ActivationCodeRecord(
-                codeHash: codeHash, userId: userRecord.id ?? 0, activationId: activation.id, createdAt: now,
-                expiresAt: expiresAt, usedAt: nil, deviceId: nil
-            ).insert(db)
+            try Self.insertActivationCode(
+                db, user: user, codeHash: codeHash, expiresAt: expiresAt, fromCampaign: false, now: now)
         }
+    }
+
+    public func createCampaignCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws {
+        try await pool.write { db in
+            try Self.insertActivationCode(
+                db, user: user, codeHash: codeHash, expiresAt: expiresAt, fromCampaign: true, now: now)
+        }
+    }
+
+    public func revokeCampaignCodes() async throws -> Int {
+        try await pool.write { db in
+            try ActivationCodeRecord.filter(Column("from_campaign") == true && Column("used_at") == nil).deleteAll(db)
+        }
+    }
+
+    static func insertActivationCode(
+        _ db: Database, user: String, codeHash: String, expiresAt: Date, fromCampaign: Bool, now: Date
+    ) throws {
+        let userRecord = try Self.userRecord(named: user, db)
+        guard userRecord.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user) }
+        guard let activation = try Self.currentActivation(db) else { throw StoreError.notActivated }
+        try ActivationCodeRecord(
+            codeHash: codeHash, userId: userRecord.id ?? 0, activationId: activation.id, createdAt: now,
+            expiresAt: expiresAt, usedAt: nil, deviceId: nil, fromCampaign: fromCampaign
+        ).insert(db)
     }
 
     public func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice {

@@ -69,17 +69,24 @@ struct RepairCampaignCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Option(help: "print (list the pairing URLs here) or sms (text them to each user's phone).")
         var send: RepairDelivery = .print
+        @Option(
+            name: .customLong("valid-for"),
+            help: "Seconds each code works (default: the server's pairing-code lifetime).")
+        var validFor: Int?
 
         func run() async throws {
             let issued = try await connection.makeClient().request(
-                "POST", "/v1/repair-campaign", body: StartRepairCampaignRequest(send: send), as: [RepairStatus].self)
+                "POST", "/v1/repair-campaign", body: StartRepairCampaignRequest(send: send, validForSeconds: validFor),
+                as: [RepairStatus].self)
             try output.print(issued) { issued in
                 guard !issued.isEmpty else { return "Every affected user has re-paired." }
                 var table = TextTable("USER", send == .print ? "PAIRING URL" : "TEXTED")
                 for status in issued {
                     table.add(status.user, status.pairingURL ?? (status.problem.map { "no: \($0)" } ?? "yes"))
                 }
+                let expiry = issued.compactMap(\.expiresAt).min().map { "Codes work until \($0.shortText); " } ?? ""
                 return table.rendered
+                    + "\n\(expiry)codes from earlier runs no longer work. Each user removes the old account from the app, then pairs."
             }
         }
     }
