@@ -74,6 +74,22 @@ struct ActivationStoreContract {
         #expect(try await store.telephonySettings(provider: "new") == telephony)
     }
 
+    @Test("a campaign's next run revokes its unused codes, and no other codes", arguments: StoreBackend.allCases)
+    func campaignCodes(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
+        try await store.createCampaignCode(
+            user: "alice", codeHash: "campaign", expiresAt: fixture.now + 600, now: fixture.now)
+        try await store.createActivationCode(
+            user: "alice", codeHash: "admin", expiresAt: fixture.now + 600, now: fixture.now)
+        #expect(try await store.revokeCampaignCodes() == 1)
+        await #expect(throws: StoreError.unknownActivationCode) {
+            try await store.redeemActivationCode(codeHash: "campaign", device: fixture.newDevice(), now: fixture.now)
+        }
+        _ = try await store.redeemActivationCode(codeHash: "admin", device: fixture.newDevice(), now: fixture.now)
+        #expect(try await store.revokeCampaignCodes() == 0)
+    }
+
     @Test(
         "phone numbers are found for the users asked about, whatever the case of their names",
         arguments: StoreBackend.allCases)
