@@ -52,6 +52,17 @@ struct ReportEndToEndTests {
         }
         #expect(rows.contains { $0[3] == "Żółć, Gęś" && $0[14] == "Mail \"web\"" })
         #expect(rows.contains { $0[2] == "伟" && $0[14] == "Payroll, EU" })
+
+        // The usage report needs no month: it is this month's.
+        let usage = try workspace.admin(server, ["report", "usage", "--format", "json"])
+        #expect(usage.status == 0, "\(usage.errors)")
+        let report = try APIJSON.makeDecoder().decode(UsageReport.self, from: Data(usage.output.utf8))
+        #expect(report.month == ReportMonth(containing: Date()).description)
+        // The log's own help names the options for reading it.
+        let help = try workspace.admin(server, ["log", "--help"])
+        for option in ["--user", "--since", "--until", "--result", "--limit"] {
+            #expect(help.output.contains(option), "\(option): \(help.output)")
+        }
         #expect(try await server.terminate() == 0)
     }
 

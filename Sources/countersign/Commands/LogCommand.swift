@@ -5,6 +5,12 @@ import Foundation
 struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "Read the authentication log, newest first.",
+        discussion: """
+            Reading is the default: countersign log [--user U] [--since DAY|TIME] [--until DAY|TIME] \
+            [--result success|denied] [--limit N] [--format table|json]. Days are YYYY-MM-DD, times \
+            2026-11-23T09:00:00Z; 'countersign log read --help' says more. 'countersign log prune \
+            --before YYYY-MM-DD' deletes older rows, never the current month's.
+            """,
         subcommands: [ReadLogCommand.self, PruneCommand.self],
         defaultSubcommand: ReadLogCommand.self)
 }

@@ -79,9 +79,10 @@ struct ReportCommand: AsyncParsableCommand {
         )
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Option(help: "The month, YYYY-MM (UTC).") var month: String
+        @Option(help: "The month, YYYY-MM (UTC); this month when absent.") var month: String?
 
         func run() async throws {
+            let month = month ?? ReportMonth(containing: Date()).description
             guard ReportMonth(month) != nil else { throw ValidationError("--month must be YYYY-MM, e.g. 2026-11") }
             let report = try await connection.makeClient().request(
                 "GET", "/v1/reports/usage?month=\(month)", as: UsageReport.self)
