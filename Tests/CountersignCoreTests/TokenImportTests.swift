@@ -50,6 +50,66 @@ import Testing
         #expect(error?.location.contains("987654321") == true)
     }
 
+    static func withoutElement(_ name: String, in xml: String) -> String {
+        xml.replacingOccurrences(of: "<\(name)[^>]*>[\\s\\S]*?</\(name)>", with: "", options: .regularExpression)
+    }
+
+    @Test func anEncryptedValueWithoutAMACMethodIsRefusedWhole() throws {
+        let key = try #require(Hex.decode("12345678901234567890123456789012"))
+        let unsigned = Self.withoutElement(
+            "ValueMAC", in: Self.withoutElement("MACMethod", in: PSKCFixtures.preSharedKeyFigure6))
+        #expect(!unsigned.contains("MACMethod") && !unsigned.contains("ValueMAC"))
+        let error = #expect(throws: TokenImportError.self) {
+            try PSKC.parse(Data(unsigned.utf8), decryption: PSKCDecryption(preSharedKey: key))
+        }
+        #expect(error?.problem.contains("no MACMethod") == true)
+    }
+
+    @Test func anEncryptedValueWithoutItsValueMACIsRefused() throws {
+        let key = try #require(Hex.decode("12345678901234567890123456789012"))
+        let unsigned = Self.withoutElement("ValueMAC", in: PSKCFixtures.preSharedKeyFigure6)
+        let error = #expect(throws: TokenImportError.self) {
+            try PSKC.parse(Data(unsigned.utf8), decryption: PSKCDecryption(preSharedKey: key))
+        }
+        #expect(error?.problem.contains("no ValueMAC") == true)
+    }
+
+    @Test func anEmptyEncryptionKeyMeansThePreSharedKey() throws {
+        // What python-pskc writes for a pre-shared key by default: an EncryptionKey with no name.
+        let unnamed = Self.withoutElement("EncryptionKey", in: PSKCFixtures.preSharedKeyFigure6)
+            .replacingOccurrences(of: "<MACMethod", with: "<EncryptionKey/>\n<MACMethod")
+        let key = try #require(Hex.decode("12345678901234567890123456789012"))
+        #expect(
+            try PSKC.parse(Data(unnamed.utf8), decryption: PSKCDecryption(preSharedKey: key)).map(\.secret) == [
+                rfcSecret
+            ])
+        let missing = #expect(throws: TokenImportError.self) { try PSKC.parse(Data(unnamed.utf8)) }
+        #expect(missing?.problem.contains("--key") == true)
+    }
+
+    @Test func aDTDIsRefusedWhateverTheEncoding() throws {
+        let hostile = """
+            <?xml version="1.0"?>
+            <!DOCTYPE KeyContainer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc">
+            <KeyPackage><Key Id="&xxe;" Algorithm="urn:ietf:params:xml:ns:keyprov:pskc:hotp"/></KeyPackage>
+            </KeyContainer>
+            """
+        let encodings: [(String.Encoding, String)] = [
+            (.utf16, "UTF-16"), (.utf16LittleEndian, "NUL"), (.utf16BigEndian, "NUL"), (.utf32, "UTF-32"),
+        ]
+        for (encoding, said) in encodings {
+            let data = try #require(hostile.data(using: encoding))
+            let error = #expect(throws: TokenImportError.self) { try PSKC.parse(data) }
+            #expect(error?.problem.contains(said) == true, "\(encoding): \(error?.problem ?? "")")
+        }
+        let declared = PSKCFixtures.plainFigure3.replacingOccurrences(
+            of: "<?xml version=\"1.0\"", with: "<?xml version=\"1.0\" encoding=\"UTF-16\"")
+        #expect(declared.contains("UTF-16"))
+        let error = #expect(throws: TokenImportError.self) { try PSKC.parse(Data(declared.utf8)) }
+        #expect(error?.problem.contains("declares encoding 'utf-16'") == true)
+    }
+
     @Test func externalEntitiesAreRefused() {
         let hostile = """
             <?xml version="1.0"?>

@@ -71,7 +71,9 @@ public enum PSKC {
     // MARK: Keys that protect the file
 
     static func encryptionKey(_ node: PSKCNode, decryption: PSKCDecryption) throws(TokenImportError) -> SymmetricKey {
-        if let name = node.child("KeyName") {
+        // An empty EncryptionKey names no key: the pre-shared one (what python-pskc writes by default).
+        let unnamed = node.children.isEmpty && node.trimmedText.isEmpty
+        if let name = node.child("KeyName") ?? (unnamed ? node : nil) {
             guard let key = decryption.preSharedKey else {
                 throw TokenImportError(
                     "EncryptionKey",
@@ -249,18 +251,20 @@ public enum PSKC {
             throw TokenImportError(location, "the value is encrypted but the file has no EncryptionKey")
         }
         let (cipherValue, plaintext) = try decrypt(encrypted, key: key, location: location)
-        // The MAC covers the IV and ciphertext and is checked before the plaintext is trusted.
-        if let macKey = state.macKey {
-            guard let macText = node.child("ValueMAC")?.trimmedText, let expected = base64(macText) else {
-                throw TokenImportError(location, "the file has a MAC key but this value has no ValueMAC")
-            }
-            let actual = Array(HMAC<Insecure.SHA1>.authenticationCode(for: cipherValue, using: macKey))
-            guard ConstantTime.equals(actual, expected) else {
-                throw TokenImportError(
-                    location, "the ValueMAC does not match: the file was altered or the key is wrong")
-            }
-        } else if node.child("ValueMAC") != nil {
-            throw TokenImportError(location, "a ValueMAC without a MACMethod in the file")
+        // The MAC covers the IV and ciphertext and is checked before the plaintext is trusted. AES-CBC
+        // alone cannot tell an altered file from a good one, so RFC 6030 requires the MAC with it.
+        guard let macKey = state.macKey else {
+            throw TokenImportError(
+                location,
+                "the value is encrypted but the file has no MACMethod; RFC 6030 requires a MAC with AES-CBC, without which an altered file cannot be told apart"
+            )
+        }
+        guard let macText = node.child("ValueMAC")?.trimmedText, let expected = base64(macText) else {
+            throw TokenImportError(location, "the value is encrypted but has no ValueMAC (RFC 6030 requires one)")
+        }
+        let actual = Array(HMAC<Insecure.SHA1>.authenticationCode(for: cipherValue, using: macKey))
+        guard ConstantTime.equals(actual, expected) else {
+            throw TokenImportError(location, "the ValueMAC does not match: the file was altered or the key is wrong")
         }
         guard let plaintext else {
             throw TokenImportError(

@@ -52,6 +52,9 @@ final class PSKCReader: NSObject, XMLParserDelegate {
         guard data.count <= TokenImportLimits.maximumFileBytes else {
             throw TokenImportError("file", "larger than \(TokenImportLimits.maximumFileBytes / 1_048_576) MiB")
         }
+        // The declaration check below reads bytes as ASCII; in UTF-16 or UTF-32 (or EBCDIC) "<!"
+        // is other bytes, so only encodings in which it is these bytes are read at all.
+        if let problem = Self.encodingProblem(in: data) { throw TokenImportError("file", problem) }
         if let offset = Self.declarationOffset(in: data) {
             throw TokenImportError(
                 "file",
@@ -70,6 +73,33 @@ final class PSKCReader: NSObject, XMLParserDelegate {
             throw TokenImportError("line \(parser.lineNumber)", "the XML is malformed (\(detail))")
         }
         guard depth == 0, sawRoot else { throw TokenImportError("file", "no KeyContainer element") }
+    }
+
+    /// Why the file is not UTF-8 (or its ASCII subset), if it is not: a UTF-16 or UTF-32 byte-order
+    /// mark, NUL bytes, or an XML declaration naming another encoding.
+    static func encodingProblem(in data: Data) -> String? {
+        let head = Array(data.prefix(256))
+        let marks: [([UInt8], String)] = [
+            ([0x00, 0x00, 0xFE, 0xFF], "UTF-32"), ([0xFF, 0xFE, 0x00, 0x00], "UTF-32"), ([0xFE, 0xFF], "UTF-16"),
+            ([0xFF, 0xFE], "UTF-16"),
+        ]
+        for (mark, name) in marks where head.starts(with: mark) {
+            return "the file is \(name) (by its byte-order mark); PSKC files must be UTF-8"
+        }
+        if data.contains(0) { return "the file has NUL bytes; PSKC files must be UTF-8 text" }
+        let text = String(
+            decoding: head.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(head.dropFirst(3)) : head, as: UTF8.self)
+        if text.hasPrefix("<?xml"), let end = text.range(of: "?>") {
+            let declaration = text[..<end.lowerBound].lowercased()
+            if let range = declaration.range(of: "encoding") {
+                let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+                    .prefix { $0 != "\"" && $0 != "'" && $0 != " " }
+                guard ["utf-8", "utf8", "us-ascii", "ascii"].contains(String(value)) else {
+                    return "the file declares encoding '\(value.prefix(40))'; PSKC files must be UTF-8"
+                }
+            }
+        }
+        return nil
     }
 
     /// Where a `<!` followed by a letter (DOCTYPE, ENTITY, ELEMENT...) starts, if anywhere.
