@@ -16,7 +16,7 @@ public enum CountersignRouter {
         let relyingParty = router.group("v1").add(middleware: ClientAuthMiddleware(keys: environment.clientKeys))
         AuthRoutes(environment: environment).register(on: relyingParty)
 
-        let admin = router.group("v1").add(middleware: AdminAuthMiddleware(tokens: environment.adminTokens))
+        let admin = router.group("v1").add(middleware: AdminAuthMiddleware(tokens: environment.adminTokens, clock: environment.clock))
         ProviderRoutes(environment: environment).register(on: admin)
         ActivationRoutes(environment: environment).register(on: admin)
         UserRoutes(environment: environment).register(on: admin)
@@ -27,6 +27,7 @@ public enum CountersignRouter {
         TokenRoutes(environment: environment).register(on: admin)
         AppPasswordRoutes(environment: environment).register(on: admin)
         TelephonyRoutes(environment: environment).register(on: admin)
+        AdminTokenRoutes(environment: environment).register(on: admin)
         return router
     }
 }

@@ -50,6 +50,54 @@ struct AdminAPITests {
         }
     }
 
+    @Test(
+        "admin tokens: a second one is made and works, the first is revoked and gets 401 at once, the last one stays, an expired one gets 401"
+    )
+    func adminTokenLifecycle() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            func headers(_ token: String) -> HTTPFields {
+                [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            }
+            func status(_ token: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/v1/status", method: .get, headers: headers(token)) { $0.status }
+            }
+            let ops = try await client.execute(
+                uri: "/v1/admin-tokens", method: .post, headers: server.adminHeaders,
+                body: ByteBuffer(json: #"{"name":"ops"}"#)
+            ) { response in
+                #expect(response.status == .created)
+                return try APIJSON.makeDecoder().decode(
+                    CreatedAdminToken.self, from: Data(response.body.readableBytesView))
+            }
+            #expect(ops.adminToken.state == "active" && ops.token.hasPrefix("csa_"))
+            #expect(try await status(ops.token) == .ok)
+            let listed = try await client.execute(uri: "/v1/admin-tokens", method: .get, headers: headers(ops.token)) {
+                String(buffer: $0.body)
+            }
+            #expect(listed.contains(#""name":"test""#) && listed.contains(#""name":"ops""#) && !listed.contains("csa_"))
+
+            try await client.execute(uri: "/v1/admin-tokens/test", method: .delete, headers: headers(ops.token)) {
+                #expect($0.status == .ok)
+            }
+            #expect(try await status(server.adminToken) == .unauthorized)
+            try await client.execute(uri: "/v1/admin-tokens/ops", method: .delete, headers: headers(ops.token)) {
+                #expect($0.status == .conflict)
+                #expect($0.errorMessage?.contains("last admin token") == true)
+            }
+
+            let expiry = server.clock.now().addingTimeInterval(60).formatted(.iso8601)
+            let short = try await client.execute(
+                uri: "/v1/admin-tokens", method: .post, headers: headers(ops.token),
+                body: ByteBuffer(json: #"{"name":"short","expiresAt":"\#(expiry)"}"#)
+            ) { try APIJSON.makeDecoder().decode(CreatedAdminToken.self, from: Data($0.body.readableBytesView)) }
+            #expect(try await status(short.token) == .ok)
+            server.clock.advance(by: 61)
+            #expect(try await status(short.token) == .unauthorized)
+            #expect(try await status(ops.token) == .ok)
+        }
+    }
+
     @Test("a valid admin token is accepted")
     func authorized() async throws {
         let server = try await TestServer.make()

@@ -73,8 +73,8 @@ struct DataDirectoryTests {
         let token = try #require(try await tokens.bootstrap(writingTo: directory.adminTokenPath, now: Date()))
         #expect(try String(contentsOfFile: directory.adminTokenPath, encoding: .utf8) == token + "\n")
         #expect(try mode(directory.adminTokenPath) == 0o600)
-        #expect(try await tokens.isValid(token))
-        #expect(try await !tokens.isValid(token + "x"))
+        #expect(try await tokens.isValid(token, now: Date()))
+        #expect(try await !tokens.isValid(token + "x", now: Date()))
         #expect(try await tokens.bootstrap(writingTo: directory.adminTokenPath, now: Date()) == nil)
     }
 }

@@ -239,3 +239,18 @@ public struct LogPruning: Sendable, Equatable {
         self.before = before
     }
 }
+
+/// An admin token as the store keeps it: never its secret.
+public struct AdminTokenEntry: Sendable, Equatable {
+    public var name: String
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+
+    public init(name: String, createdAt: Date, expiresAt: Date?, revokedAt: Date?) {
+        self.name = name
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+}

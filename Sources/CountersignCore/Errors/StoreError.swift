@@ -27,6 +27,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case tokenNotFound(String)
     case tokenAssigned(serial: String, user: String)
     case appPasswordNotFound(user: String, id: String)
+    case adminTokenExists(String)
+    case adminTokenNotFound(String)
+    /// Revoking it would leave no admin token that works.
+    case lastAdminToken(String)
 
     public var description: String {
         switch self {
@@ -57,6 +61,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .tokenExists(let serial): "a token with serial '\(serial)' is already stored"
         case .tokenNotFound(let serial): "no token has serial '\(serial)'"
         case .appPasswordNotFound(let user, let id): "user '\(user)' has no app password with id '\(id)'"
+        case .adminTokenExists(let name): "an admin token named '\(name)' already exists"
+        case .adminTokenNotFound(let name): "no working admin token is named '\(name)'"
+        case .lastAdminToken(let name):
+            "'\(name)' is the last admin token that works; make another before revoking it"
         case .tokenAssigned(let serial, let user):
             "token '\(serial)' is assigned to user '\(user)'; unassign it first"
         }

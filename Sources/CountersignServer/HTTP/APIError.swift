@@ -78,7 +78,8 @@ extension APIError {
         case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
         case .clientExists, .tokenExists, .tokenAssigned, .sameProvider:
             return APIError(.conflict, code: "conflict", message)
-        case .clientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound:
+        case .adminTokenExists, .lastAdminToken: return APIError(.conflict, code: "conflict", message)
+        case .clientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound, .adminTokenNotFound:
             return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
         }

@@ -13,15 +13,18 @@ public struct AdminTokens: Sendable {
     }
 
     /// Makes a new token and stores its hash; the token itself is returned once and never kept.
-    public func issue(name: String, now: Date) async throws -> String {
+    public func issue(name: String, expiresAt: Date? = nil, now: Date) async throws -> String {
         let key = PrefixedKey.make(prefix: Self.prefix)
-        try await store.createAdminToken(id: key.id, secretHash: key.secretHash, name: name, now: now)
+        try await store.createAdminToken(
+            id: key.id, secretHash: key.secretHash, name: try Validation.name(name, of: "admin token"),
+            expiresAt: expiresAt, now: now)
         return key.text
     }
 
-    public func isValid(_ token: String) async throws -> Bool {
+    /// Whether the token is one of ours that works at `now`: not revoked, not expired.
+    public func isValid(_ token: String, now: Date) async throws -> Bool {
         guard let key = PrefixedKey(parsing: token, prefix: Self.prefix),
-            let storedHash = try await store.adminTokenSecretHash(id: key.id)
+            let storedHash = try await store.usableAdminTokenHash(id: key.id, now: now)
         else { return false }
         return key.matches(storedHash: storedHash)
     }

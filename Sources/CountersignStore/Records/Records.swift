@@ -160,13 +160,20 @@ struct AdminTokenRecord: SnakeCaseRecord {
     var secretHash: String
     var name: String
     var createdAt: Date
+    var expiresAt: Date?
+    var revokedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case id
         case secretHash = "secret_hash"
         case name
         case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
     }
+
+    /// Whether the token still opens the admin API at `now`.
+    func isUsable(at now: Date) -> Bool { revokedAt == nil && (expiresAt.map { $0 > now } ?? true) }
 }
 
 struct RelyingPartyRecord: SnakeCaseRecord {

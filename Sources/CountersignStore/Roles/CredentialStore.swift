@@ -3,9 +3,15 @@ import Foundation
 
 /// The secrets callers present: admin tokens and relying parties' API keys, kept only as hashes.
 public protocol CredentialStore: Sendable {
-    func createAdminToken(id: String, secretHash: String, name: String, now: Date) async throws
-    func adminTokenSecretHash(id: String) async throws -> String?
+    /// Stores a new admin token's hash; names are unique among the tokens not revoked.
+    func createAdminToken(id: String, secretHash: String, name: String, expiresAt: Date?, now: Date) async throws
+    /// The hash of a token that works at `now` (not revoked, not expired), by its id.
+    func usableAdminTokenHash(id: String, now: Date) async throws -> String?
     func hasAdminTokens() async throws -> Bool
+    /// Every admin token, revoked and expired ones too, oldest first.
+    func adminTokens() async throws -> [AdminTokenEntry]
+    /// Revokes a token by name; the last one that works cannot be revoked.
+    func revokeAdminToken(name: String, now: Date) async throws -> AdminTokenEntry
     func createRelyingParty(id: String, name: String, secretHash: String, now: Date) async throws -> RelyingParty
     func relyingParties() async throws -> [RelyingParty]
     /// The client's name and its key's hash, by key id.

@@ -290,6 +290,11 @@ enum Migrations {
             // A re-pair campaign revokes the codes its earlier runs issued, and only those.
             try db.execute(sql: "ALTER TABLE activation_code ADD COLUMN from_campaign BOOLEAN NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v14-admin-token-lifecycle") { db in
+            // Admin tokens can expire and be revoked; a revoked one is kept for the record.
+            try db.execute(sql: "ALTER TABLE admin_token ADD COLUMN expires_at DATETIME")
+            try db.execute(sql: "ALTER TABLE admin_token ADD COLUMN revoked_at DATETIME")
+        }
         return migrator
     }
 

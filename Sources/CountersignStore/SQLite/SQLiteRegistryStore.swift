@@ -319,14 +319,49 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Admin tokens
 
-    public func createAdminToken(id: String, secretHash: String, name: String, now: Date) async throws {
+    public func createAdminToken(id: String, secretHash: String, name: String, expiresAt: Date?, now: Date)
+        async throws
+    {
         try await pool.write { db in
-            try AdminTokenRecord(id: id, secretHash: secretHash, name: name, createdAt: now).insert(db)
+            let taken = try AdminTokenRecord.filter(Column("name") == name && Column("revoked_at") == nil).fetchCount(
+                db)
+            guard taken == 0 else { throw StoreError.adminTokenExists(name) }
+            try AdminTokenRecord(
+                id: id, secretHash: secretHash, name: name, createdAt: now, expiresAt: expiresAt, revokedAt: nil
+            ).insert(db)
         }
     }
 
-    public func adminTokenSecretHash(id: String) async throws -> String? {
-        try await pool.read { db in try Self.cachedRecord(AdminTokenRecord.self, id: id, db)?.secretHash }
+    public func usableAdminTokenHash(id: String, now: Date) async throws -> String? {
+        // Read on every admin request, never cached: a revocation works from the next request on.
+        try await pool.read { db in
+            guard let record = try AdminTokenRecord.fetchOne(db, key: id), record.isUsable(at: now) else { return nil }
+            return record.secretHash
+        }
+    }
+
+    public func adminTokens() async throws -> [AdminTokenEntry] {
+        try await pool.read { db in
+            try AdminTokenRecord.order(Column("created_at"), Column("name")).fetchAll(db).map(Self.adminTokenEntry)
+        }
+    }
+
+    public func revokeAdminToken(name: String, now: Date) async throws -> AdminTokenEntry {
+        try await pool.write { db in
+            let usable = try AdminTokenRecord.fetchAll(db).filter { $0.isUsable(at: now) }
+            guard var record = usable.first(where: { $0.name == name }) else {
+                throw StoreError.adminTokenNotFound(name)
+            }
+            guard usable.count > 1 else { throw StoreError.lastAdminToken(name) }
+            record.revokedAt = now
+            try record.update(db)
+            return Self.adminTokenEntry(record)
+        }
+    }
+
+    static func adminTokenEntry(_ record: AdminTokenRecord) -> AdminTokenEntry {
+        AdminTokenEntry(
+            name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, revokedAt: record.revokedAt)
     }
 
     public func hasAdminTokens() async throws -> Bool {

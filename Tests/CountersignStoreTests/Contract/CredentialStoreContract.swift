@@ -5,15 +5,33 @@ import Testing
 
 @Suite("Store contract: admin tokens and client keys")
 struct CredentialStoreContract {
-    @Test("admin tokens are found by id with their hash; there are none at first", arguments: StoreBackend.allCases)
+    @Test(
+        "admin tokens are found by id while they work; they expire, are revoked, and the last one stays",
+        arguments: StoreBackend.allCases)
     func adminTokens(_ backend: StoreBackend) async throws {
         let fixture = try ContractStore(backend)
         let store = fixture.store
         #expect(try await store.hasAdminTokens() == false)
-        try await store.createAdminToken(id: "t1", secretHash: "hash-1", name: "initial", now: fixture.now)
+        try await store.createAdminToken(
+            id: "t1", secretHash: "hash-1", name: "initial", expiresAt: nil, now: fixture.now)
         #expect(try await store.hasAdminTokens())
-        #expect(try await store.adminTokenSecretHash(id: "t1") == "hash-1")
-        #expect(try await store.adminTokenSecretHash(id: "t2") == nil)
+        #expect(try await store.usableAdminTokenHash(id: "t1", now: fixture.now) == "hash-1")
+        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now) == nil)
+        await #expect(throws: StoreError.lastAdminToken("initial")) {
+            try await store.revokeAdminToken(name: "initial", now: fixture.now)
+        }
+        await #expect(throws: StoreError.adminTokenExists("initial")) {
+            try await store.createAdminToken(
+                id: "t9", secretHash: "h", name: "initial", expiresAt: nil, now: fixture.now)
+        }
+        try await store.createAdminToken(
+            id: "t2", secretHash: "hash-2", name: "ci", expiresAt: fixture.now + 60, now: fixture.now)
+        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now + 59) == "hash-2")
+        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now + 60) == nil)
+        let revoked = try await store.revokeAdminToken(name: "initial", now: fixture.now)
+        #expect(revoked.revokedAt == fixture.now)
+        #expect(try await store.usableAdminTokenHash(id: "t1", now: fixture.now) == nil)
+        #expect(Set(try await store.adminTokens().map(\.name)) == ["initial", "ci"])
     }
 
     @Test(

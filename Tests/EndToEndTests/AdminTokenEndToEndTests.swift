@@ -1,0 +1,36 @@
+import Testing
+
+@Suite("Admin tokens through the command line, with real processes")
+struct AdminTokenEndToEndTests {
+    @Test(
+        "create prints a token once, list shows no secrets, revoke ends the first token at once; bad dates are refused")
+    func lifecycle() async throws {
+        let workspace = try DevWorkspace()
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+
+        let created = try workspace.admin(server, ["admin-token", "create", "ops", "--expires", "2099-01-01"])
+        #expect(created.status == 0, "\(created.errors)")
+        #expect(created.output.contains("Admin token 'ops' (shown once; works until 2099-01-01"), "\(created.output)")
+        let token = try #require(created.output.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        #expect(token.hasPrefix("csa_"))
+
+        let listed = try workspace.admin(server, ["admin-token", "list"])
+        #expect(listed.output.contains("initial") && listed.output.contains("ops") && !listed.output.contains("csa_"))
+
+        let revoked = try workspace.admin(
+            server, ["admin-token", "revoke", "initial"], environment: ["COUNTERSIGN_TOKEN": token])
+        #expect(revoked.status == 0, "\(revoked.errors)")
+        let refused = try workspace.admin(server, ["status"])
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("not valid"), "\(refused.errors)")
+        #expect(try workspace.admin(server, ["status"], environment: ["COUNTERSIGN_TOKEN": token]).status == 0)
+
+        for bad in ["2026-02-30", "2026-13-01", "tomorrow"] {
+            let result = try workspace.admin(
+                server, ["admin-token", "create", "x", "--expires", bad], environment: ["COUNTERSIGN_TOKEN": token])
+            #expect(result.status != 0 && result.errors.contains("--expires must be"), "\(bad): \(result.errors)")
+        }
+        #expect(try await server.terminate() == 0)
+    }
+}
