@@ -98,6 +98,39 @@ struct AdminAPITests {
         }
     }
 
+    @Test("every change made through the admin API is in the audit trail, with its outcome; reads and bodies are not")
+    func auditTrail() async throws {
+        let server = try await TestServer.make()
+        try await server.makeApplication().test(.router) { client in
+            let body = ByteBuffer(json: #"{"name":"bob","phone":"+14155550123"}"#)
+            try await client.execute(uri: "/v1/users", method: .post, headers: server.adminHeaders, body: body) {
+                #expect($0.status == .created)
+            }
+            try await client.execute(uri: "/v1/users", method: .post, headers: server.adminHeaders, body: body) {
+                #expect($0.status == .conflict)
+            }
+            try await client.execute(uri: "/v1/users/bob", method: .get, headers: server.adminHeaders) { _ in }
+            try await client.execute(uri: "/v1/users/bob", method: .delete, headers: server.adminHeaders) {
+                #expect($0.status == .noContent)
+            }
+            let trail = try await client.execute(uri: "/v1/audit", method: .get, headers: server.adminHeaders) {
+                try APIJSON.makeDecoder().decode([AdminAuditView].self, from: Data($0.body.readableBytesView))
+            }
+            #expect(trail.map(\.action) == ["DELETE /v1/users/{name}", "POST /v1/users", "POST /v1/users"])
+            #expect(trail.map(\.status) == [204, 409, 201])
+            #expect(trail.allSatisfy { $0.token == "test" })
+            #expect(trail.first?.target == "name=bob")
+            let raw = try await client.execute(uri: "/v1/audit", method: .get, headers: server.adminHeaders) {
+                String(buffer: $0.body)
+            }
+            #expect(!raw.contains("+14155550123") && !raw.contains(server.adminToken))
+            try await client.execute(uri: "/v1/audit?since=2026-02-30", method: .get, headers: server.adminHeaders) {
+                #expect($0.status == .badRequest)
+                #expect($0.errorMessage?.contains("that exists") == true)
+            }
+        }
+    }
+
     @Test("a valid admin token is accepted")
     func authorized() async throws {
         let server = try await TestServer.make()

@@ -26,6 +26,11 @@ struct AdminTokenEndToEndTests {
         #expect(refused.errors.contains("not valid"), "\(refused.errors)")
         #expect(try workspace.admin(server, ["status"], environment: ["COUNTERSIGN_TOKEN": token]).status == 0)
 
+        let audit = try workspace.admin(server, ["audit"], environment: ["COUNTERSIGN_TOKEN": token])
+        #expect(audit.status == 0, "\(audit.errors)")
+        #expect(audit.output.contains("DELETE /v1/admin-tokens/{name}") && audit.output.contains("name=initial"))
+        #expect(audit.output.contains("127.0.0.1") && !audit.output.contains("csa_"), "\(audit.output)")
+
         for bad in ["2026-02-30", "2026-13-01", "tomorrow"] {
             let result = try workspace.admin(
                 server, ["admin-token", "create", "x", "--expires", bad], environment: ["COUNTERSIGN_TOKEN": token])

@@ -254,3 +254,27 @@ public struct AdminTokenEntry: Sendable, Equatable {
         self.revokedAt = revokedAt
     }
 }
+
+/// One change made through the admin API, as the audit trail keeps it.
+public struct AdminAuditEntry: Sendable, Equatable {
+    public var time: Date
+    /// The admin token's name: who made the change.
+    public var tokenName: String
+    /// The method and route, e.g. "DELETE /v1/users/{name}".
+    public var action: String
+    /// The route's parameters, e.g. "name=alice".
+    public var target: String?
+    /// The address the request came from.
+    public var address: String?
+    /// The HTTP status it was answered with.
+    public var status: Int
+
+    public init(time: Date, tokenName: String, action: String, target: String?, address: String?, status: Int) {
+        self.time = time
+        self.tokenName = tokenName
+        self.action = action
+        self.target = target
+        self.address = address
+        self.status = status
+    }
+}

@@ -1,6 +1,7 @@
 import CountersignCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Per-request context. Bodies are small JSON documents, so the upload limit is far below
 /// Hummingbird's 2 MiB default: an oversized body is refused before it is read into memory.
@@ -10,9 +11,12 @@ public struct CountersignRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The relying party that signed in with its API key (auth API only).
     public var clientName: String?
+    /// Where the request came from, for the admin audit trail.
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     public var maxUploadSize: Int { Self.maxBodyBytes }

@@ -60,11 +60,14 @@ struct AuthLogRoutes {
         return try JSONResponse.make(try await environment.store.authLog(filter))
     }
 
-    /// An ISO 8601 time, or a day (YYYY-MM-DD, midnight UTC).
+    /// An ISO 8601 time, or a day (YYYY-MM-DD, midnight UTC), read exactly (`StrictDate`).
     static func date(_ text: String?, name: String) throws -> Date? {
         guard let text else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let day = try? Date(text, strategy: .iso8601.year().month().day()) { return day }
-        throw APIError.invalid("\(name) must be a date (2026-11-23) or an ISO 8601 time (2026-11-23T09:00:00Z)")
+        guard let date = StrictDate.parse(text) else {
+            throw Validation.Failure(
+                "\(name) '\(text.prefix(40))' is not a day (2026-11-23) or an ISO 8601 time (2026-11-23T09:00:00Z) that exists"
+            )
+        }
+        return date
     }
 }

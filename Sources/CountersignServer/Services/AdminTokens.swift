@@ -23,10 +23,16 @@ public struct AdminTokens: Sendable {
 
     /// Whether the token is one of ours that works at `now`: not revoked, not expired.
     public func isValid(_ token: String, now: Date) async throws -> Bool {
+        try await holder(of: token, now: now) != nil
+    }
+
+    /// The name of the admin token presented, when it is one of ours that works at `now`.
+    public func holder(of token: String, now: Date) async throws -> String? {
         guard let key = PrefixedKey(parsing: token, prefix: Self.prefix),
-            let storedHash = try await store.usableAdminTokenHash(id: key.id, now: now)
-        else { return false }
-        return key.matches(storedHash: storedHash)
+            let stored = try await store.usableAdminToken(id: key.id, now: now),
+            key.matches(storedHash: stored.secretHash)
+        else { return nil }
+        return stored.name
     }
 
     /// On first start: issue the initial admin token and write it to `path` (mode 0600).

@@ -5,8 +5,8 @@ import Foundation
 public protocol CredentialStore: Sendable {
     /// Stores a new admin token's hash; names are unique among the tokens not revoked.
     func createAdminToken(id: String, secretHash: String, name: String, expiresAt: Date?, now: Date) async throws
-    /// The hash of a token that works at `now` (not revoked, not expired), by its id.
-    func usableAdminTokenHash(id: String, now: Date) async throws -> String?
+    /// The name and hash of a token that works at `now` (not revoked, not expired), by its id.
+    func usableAdminToken(id: String, now: Date) async throws -> (name: String, secretHash: String)?
     func hasAdminTokens() async throws -> Bool
     /// Every admin token, revoked and expired ones too, oldest first.
     func adminTokens() async throws -> [AdminTokenEntry]

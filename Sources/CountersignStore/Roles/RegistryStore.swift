@@ -6,4 +6,4 @@
 /// storage, keep only hashes of activation codes, API keys and admin tokens, and make each method
 /// one transaction.
 public typealias RegistryStore = ProviderStore & ActivationStore & UserStore & DeviceStore & CredentialStore
-    & PushSignInStore & CodeSignInStore & PhoneSignInStore & PushOutboxStore & TokenStore & ReportStore
+    & PushSignInStore & CodeSignInStore & PhoneSignInStore & PushOutboxStore & TokenStore & ReportStore & AuditStore

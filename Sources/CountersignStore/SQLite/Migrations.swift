@@ -295,6 +295,20 @@ enum Migrations {
             try db.execute(sql: "ALTER TABLE admin_token ADD COLUMN expires_at DATETIME")
             try db.execute(sql: "ALTER TABLE admin_token ADD COLUMN revoked_at DATETIME")
         }
+        migrator.registerMigration("v15-admin-audit") { db in
+            // Every change made through the admin API: who (the token's name), what, when, from where,
+            // and how it ended. Never a body: nothing secret is kept here.
+            try db.create(table: "admin_audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("time", .datetime).notNull()
+                table.column("token_name", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("target", .text)
+                table.column("address", .text)
+                table.column("status", .integer).notNull()
+            }
+            try db.execute(sql: "CREATE INDEX admin_audit_by_time ON admin_audit(time)")
+        }
         return migrator
     }
 

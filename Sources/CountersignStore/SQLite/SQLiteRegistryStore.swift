@@ -332,11 +332,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func usableAdminTokenHash(id: String, now: Date) async throws -> String? {
+    public func usableAdminToken(id: String, now: Date) async throws -> (name: String, secretHash: String)? {
         // Read on every admin request, never cached: a revocation works from the next request on.
         try await pool.read { db in
             guard let record = try AdminTokenRecord.fetchOne(db, key: id), record.isUsable(at: now) else { return nil }
-            return record.secretHash
+            return (record.name, record.secretHash)
         }
     }
 

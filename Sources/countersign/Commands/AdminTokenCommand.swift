@@ -31,12 +31,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
             print("  \(created.token)")
         }
 
-        static func parse(_ text: String) -> Date? {
-            if let time = try? Date(text, strategy: .iso8601) { return time }
-            let day = Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day()
-            guard let date = try? Date(text, strategy: day), date.formatted(day) == text else { return nil }
-            return date
-        }
+        static func parse(_ text: String) -> Date? { StrictDate.parse(text) }
     }
 
     struct List: AsyncParsableCommand {

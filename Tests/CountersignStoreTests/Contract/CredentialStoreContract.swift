@@ -15,8 +15,8 @@ struct CredentialStoreContract {
         try await store.createAdminToken(
             id: "t1", secretHash: "hash-1", name: "initial", expiresAt: nil, now: fixture.now)
         #expect(try await store.hasAdminTokens())
-        #expect(try await store.usableAdminTokenHash(id: "t1", now: fixture.now) == "hash-1")
-        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now) == nil)
+        #expect(try await store.usableAdminToken(id: "t1", now: fixture.now)?.secretHash == "hash-1")
+        #expect(try await store.usableAdminToken(id: "t2", now: fixture.now) == nil)
         await #expect(throws: StoreError.lastAdminToken("initial")) {
             try await store.revokeAdminToken(name: "initial", now: fixture.now)
         }
@@ -26,11 +26,11 @@ struct CredentialStoreContract {
         }
         try await store.createAdminToken(
             id: "t2", secretHash: "hash-2", name: "ci", expiresAt: fixture.now + 60, now: fixture.now)
-        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now + 59) == "hash-2")
-        #expect(try await store.usableAdminTokenHash(id: "t2", now: fixture.now + 60) == nil)
+        #expect(try await store.usableAdminToken(id: "t2", now: fixture.now + 59)?.name == "ci")
+        #expect(try await store.usableAdminToken(id: "t2", now: fixture.now + 60) == nil)
         let revoked = try await store.revokeAdminToken(name: "initial", now: fixture.now)
         #expect(revoked.revokedAt == fixture.now)
-        #expect(try await store.usableAdminTokenHash(id: "t1", now: fixture.now) == nil)
+        #expect(try await store.usableAdminToken(id: "t1", now: fixture.now) == nil)
         #expect(Set(try await store.adminTokens().map(\.name)) == ["initial", "ci"])
     }
 
@@ -50,5 +50,21 @@ struct CredentialStoreContract {
         try await store.deleteRelyingParty(name: "vpn")
         #expect(try await store.relyingPartyCredential(id: "k1") == nil)
         await #expect(throws: StoreError.clientNotFound("vpn")) { try await store.deleteRelyingParty(name: "vpn") }
+    }
+
+    @Test("the audit trail reads back newest first, from a time on", arguments: StoreBackend.allCases)
+    func audit(_ backend: StoreBackend) async throws {
+        let fixture = try ContractStore(backend)
+        let store = fixture.store
+        for (offset, action) in [(0.0, "POST /v1/users"), (60, "DELETE /v1/users/:name")] {
+            try await store.appendAudit(
+                AdminAuditEntry(
+                    time: fixture.now + offset, tokenName: "ops", action: action, target: "name=alice",
+                    address: "127.0.0.1", status: 200))
+        }
+        #expect(
+            try await store.audit(since: nil, limit: 10).map(\.action) == ["DELETE /v1/users/:name", "POST /v1/users"])
+        #expect(try await store.audit(since: fixture.now + 1, limit: 10).map(\.action) == ["DELETE /v1/users/:name"])
+        #expect(try await store.audit(since: nil, limit: 1).count == 1)
     }
 }
