@@ -17,6 +17,8 @@ public struct ServerSettings: Sendable {
     public var pushLimits: PushLimits
     public var lockout: LockoutPolicy
     public var phoneLimits: PhoneLimits
+    /// The bearer token Prometheus sends for `/metrics`; without one, `/metrics` answers loopback only.
+    public var metricsToken: String?
 
     public static let defaultActivationCodeLifetime: TimeInterval = 600
     public static let defaultChallengeTimeout: TimeInterval = 60
@@ -29,8 +31,9 @@ public struct ServerSettings: Sendable {
         serverName: String, publicURL: URL, activationCodeLifetime: TimeInterval = defaultActivationCodeLifetime,
         serverIP: String? = nil, challengeTimeout: TimeInterval = defaultChallengeTimeout,
         pushLimits: PushLimits = PushLimits(), lockout: LockoutPolicy = LockoutPolicy(),
-        phoneLimits: PhoneLimits = PhoneLimits()
+        phoneLimits: PhoneLimits = PhoneLimits(), metricsToken: String? = nil
     ) {
+        self.metricsToken = metricsToken
         self.lockout = lockout
         self.phoneLimits = phoneLimits
         self.serverName = serverName

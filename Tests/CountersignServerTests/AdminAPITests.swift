@@ -260,10 +260,10 @@ struct AdminAPITests {
         #expect(try await server.store.currentActivation()?.provider == "acme")
     }
 
-    @Test("health and metrics need no token, and metrics count requests by route")
+    @Test("health needs no token; metrics, served on loopback without one, count requests by route")
     func healthAndMetrics() async throws {
         let server = try await TestServer.make()
-        try await server.makeApplication().test(.router) { client in
+        try await server.makeApplication().test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/users", method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/metrics", method: .get) { response in
@@ -274,5 +274,32 @@ struct AdminAPITests {
                 #expect(text.contains(#"route="/health""#))
             }
         }
+    }
+
+    @Test("with --metrics-token, metrics need that token, on loopback too")
+    func metricsToken() async throws {
+        let token = "scrape-1234567890abcdef"
+        let server = try await TestServer.make(metricsToken: token)
+        try await server.makeApplication().test(.live) { client in
+            try await client.execute(uri: "/metrics", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(
+                uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token.dropLast())x"]
+            ) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"]) {
+                #expect($0.status == .ok)
+                #expect(String(buffer: $0.body).contains("countersign_http_requests_total"))
+            }
+        }
+    }
+
+    @Test("without a metrics token, metrics are refused to any address but this machine's loopback")
+    func metricsLoopbackOnly() {
+        #expect(ServiceRoutes.metricsRefusal(remoteAddress: "127.0.0.1", presented: nil, token: nil) == nil)
+        #expect(ServiceRoutes.metricsRefusal(remoteAddress: "::1", presented: nil, token: nil) == nil)
+        for address in ["192.0.2.10", "10.0.0.1", nil] as [String?] {
+            #expect(
+                ServiceRoutes.metricsRefusal(remoteAddress: address, presented: nil, token: nil)?.status == .forbidden)
+        }
+        #expect(ServiceRoutes.metricsRefusal(remoteAddress: "192.0.2.10", presented: "t", token: "t") == nil)
     }
 }

@@ -1,3 +1,5 @@
+import CountersignClient
+import Foundation
 import Testing
 
 @Suite("Admin tokens through the command line, with real processes")
@@ -36,6 +38,21 @@ struct AdminTokenEndToEndTests {
                 server, ["admin-token", "create", "x", "--expires", bad], environment: ["COUNTERSIGN_TOKEN": token])
             #expect(result.status != 0 && result.errors.contains("--expires must be"), "\(bad): \(result.errors)")
         }
+        #expect(try await server.terminate() == 0)
+    }
+
+    @Test("countersign server --metrics-token: /metrics answers only with that token")
+    func metricsToken() async throws {
+        let workspace = try DevWorkspace()
+        defer { workspace.remove() }
+        let token = "scrape-\(UUID().uuidString)"
+        let server = try await workspace.startServer(extraArguments: ["--metrics-token", token])
+        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
+        #expect(try await http.send(method: "GET", path: "/metrics", body: nil).status == 401)
+        let scraped = try await http.send(
+            method: "GET", path: "/metrics", body: nil, headers: ["Authorization": "Bearer \(token)"])
+        #expect(scraped.status == 200)
+        #expect(String(decoding: scraped.body, as: UTF8.self).contains("countersign_"))
         #expect(try await server.terminate() == 0)
     }
 }

@@ -27,6 +27,8 @@ public struct ServerRunner: Sendable {
         public var phoneLimits = PhoneLimits()
         /// Days the auth log is kept; 0 keeps it all.
         public var logRetentionDays = 0
+        /// The bearer token `/metrics` requires; without one it answers loopback only.
+        public var metricsToken: String?
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -74,7 +76,7 @@ public struct ServerRunner: Sendable {
                     serverName: options.serverName, publicURL: publicURL,
                     activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
                     challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits,
-                    lockout: options.lockout, phoneLimits: options.phoneLimits),
+                    lockout: options.lockout, phoneLimits: options.phoneLimits, metricsToken: options.metricsToken),
                 host: options.host, port: options.port, logRetentionDays: options.logRetentionDays))
         let environment = built.environment
 

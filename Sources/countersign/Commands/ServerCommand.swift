@@ -60,6 +60,12 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var dev = false
 
+    @Option(
+        help:
+            "The bearer token /metrics requires (default: $COUNTERSIGN_METRICS_TOKEN); without one, /metrics answers this machine only."
+    )
+    var metricsToken: String?
+
     @Option(help: "In development mode, the push gateway emulator's TLS port.") var gatewayPort: Int = 8443
     @Option(help: "In development mode, the emulator's control port, where simulated phones reach it.")
     var gatewayControlPort: Int = 8444
@@ -87,6 +93,11 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard (0...36_500).contains(logRetentionDays) else {
             throw ValidationError("--log-retention-days must be between 0 and 36500")
+        }
+        if let token = metricsToken ?? ProcessInfo.processInfo.environment["COUNTERSIGN_METRICS_TOKEN"],
+            token.utf8.count < 16 || token.contains(where: \.isWhitespace)
+        {
+            throw ValidationError("--metrics-token must be at least 16 characters with no spaces")
         }
         guard (1...100).contains(maxPhoneSends) else {
             throw ValidationError("--max-phone-sends must be between 1 and 100")
@@ -125,6 +136,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.pushLimits = try pushLimits()
         options.lockout = LockoutPolicy(maxFailures: lockoutAfter)
         options.logRetentionDays = logRetentionDays
+        options.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["COUNTERSIGN_METRICS_TOKEN"]
         options.phoneLimits = PhoneLimits(smsCodeLifetime: TimeInterval(smsCodeTimeout), maxSends: maxPhoneSends)
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)

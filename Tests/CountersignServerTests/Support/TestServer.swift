@@ -29,7 +29,7 @@ struct TestServer {
 
     static func make(
         activated: Bool = true, backgroundServices: Set<ServerConfiguration.BackgroundService> = [],
-        logRetentionDays: Int = 0
+        logRetentionDays: Int = 0, metricsToken: String? = nil
     ) async throws -> TestServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "countersign-server-\(UUID().uuidString)")
@@ -38,7 +38,7 @@ struct TestServer {
         let masterKey = SecretBox.generateMasterKey()
         let built = try build(
             folder: folder, masterKey: masterKey, clock: clock, backgroundServices: backgroundServices,
-            logRetentionDays: logRetentionDays)
+            logRetentionDays: logRetentionDays, metricsToken: metricsToken)
         let environment = built.environment
         let adminToken = try await AdminTokens(store: environment.store).issue(name: "test", now: clock.now())
         if activated {
@@ -60,11 +60,13 @@ struct TestServer {
     static func build(
         folder: URL, masterKey: [UInt8], clock: ManualClock,
         backgroundServices: Set<ServerConfiguration.BackgroundService>,
-        logRetentionDays: Int
+        logRetentionDays: Int, metricsToken: String? = nil
     ) throws -> CountersignApplication {
         var configuration = ServerConfiguration(
             storage: .sqlite(path: databasePath(folder)), masterKey: masterKey,
-            settings: ServerSettings(serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!), clock: clock,
+            settings: ServerSettings(
+                serverName: "test", publicURL: URL(string: "http://127.0.0.1:1")!, metricsToken: metricsToken),
+            clock: clock,
             logRetentionDays: logRetentionDays, backgroundServices: backgroundServices)
         configuration.intervals.challengeSweep = .milliseconds(50)
         configuration.intervals.logRetention = .milliseconds(50)
