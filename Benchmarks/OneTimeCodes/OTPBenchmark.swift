@@ -21,8 +21,8 @@ struct OTPBenchmark {
                 .number("--verifications", 2_000_000, "TOTP codes to check"),
                 .number("--tokens", 100_000, "tokens in the PSKC file to import"),
             ])
-        try verifications(count: arguments.int("--verifications", 2_000_000))
-        try await pskcImport(tokens: arguments.int("--tokens", 100_000))
+        try verifications(count: arguments.int("--verifications"))
+        try await pskcImport(tokens: arguments.int("--tokens"))
     }
 
     static func verifications(count: Int) throws {

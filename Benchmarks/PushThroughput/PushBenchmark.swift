@@ -32,9 +32,9 @@ struct PushBenchmark {
                 .number("--in-flight", PushDispatcher.defaultMaxInFlight, "sends in flight at once"),
                 .flag("--raw", "also time the sender alone, without the outbox"),
             ])
-        let messages = arguments.int("--messages", 20_000)
-        let deviceCount = arguments.int("--devices", 1_000)
-        let inFlight = arguments.int("--in-flight", PushDispatcher.defaultMaxInFlight)
+        let messages = arguments.int("--messages")
+        let deviceCount = arguments.int("--devices")
+        let inFlight = arguments.int("--in-flight")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "push-benchmark-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

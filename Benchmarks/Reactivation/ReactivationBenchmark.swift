@@ -24,8 +24,8 @@ struct ReactivationBenchmark {
                 .number("--devices", 1_000_000, "paired devices to invalidate"),
                 .number("--users", 250_000, "users they belong to"),
             ])
-        let deviceCount = arguments.int("--devices", 1_000_000)
-        let userCount = arguments.int("--users", 250_000)
+        let deviceCount = arguments.int("--devices")
+        let userCount = arguments.int("--users")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "reactivation-benchmark-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -15,7 +15,7 @@ struct ReportBenchmark {
         let arguments = Arguments(
             benchmark: "report-benchmark", summary: "the usage report and the auth-log report over a large log",
             options: [.number("--rows", 10_000_000, "auth-log rows to seed")])
-        let rows = arguments.int("--rows", 10_000_000)
+        let rows = arguments.int("--rows")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "report-benchmark-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

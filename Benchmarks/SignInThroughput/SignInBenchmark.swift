@@ -37,14 +37,14 @@ struct SignInBenchmark {
                 .flag("--without-push-keys", "pair phones without push keys: each push is followed by a fetch"),
                 .number("--history", 0, "past sign-ins seeded per user before the load"),
             ])
-        let deviceCount = arguments.int("--devices", 10_000)
-        let signIns = arguments.int("--signins", 20_000)
-        let concurrency = arguments.int("--concurrency", 64)
+        let deviceCount = arguments.int("--devices")
+        let signIns = arguments.int("--signins")
+        let concurrency = arguments.int("--concurrency")
         let separateServer = arguments.has("--server-process")
         // The path of phones paired before push keys: each push is followed by a signed fetch.
         let withoutPushKeys = arguments.has("--without-push-keys")
         // Past sign-ins per user, to show that a sign-in's cost does not grow with them.
-        let history = arguments.int("--history", 0)
+        let history = arguments.int("--history")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
         let data = folder.appendingPathComponent("data")

@@ -93,7 +93,8 @@ public struct Arguments {
         return lines.joined(separator: "\n")
     }
 
-    public func int(_ name: String, _ fallback: Int = 0) -> Int { numbers[name] ?? fallback }
+    /// The option's value, or the default it was declared with.
+    public func int(_ name: String) -> Int { numbers[name] ?? 0 }
 
     public func has(_ flag: String) -> Bool { flags.contains(flag) }
 }

@@ -11,24 +11,17 @@ public final class EventStream: Sendable {
     public typealias Subscriber = @Sendable (CountersignEvent) async -> Void
 
     private let subscribers = Mutex<[Subscriber]>([])
-    private let published = Mutex<[CountersignEvent]>([])
-    /// Kept only when asked for, for tests that check what was published.
-    private let keepsHistory: Bool
 
-    public init(keepingHistory: Bool = false) { self.keepsHistory = keepingHistory }
+    public init() {}
 
     public func subscribe(_ subscriber: @escaping Subscriber) {
         subscribers.withLock { $0.append(subscriber) }
     }
 
     public func publish(_ event: CountersignEvent) async {
-        if keepsHistory { published.withLock { $0.append(event) } }
         // The lock is let go before any subscriber runs: none is held across an await.
         for subscriber in subscribers.withLock({ $0 }) {
             await subscriber(event)
         }
     }
-
-    /// What has been published so far, when the stream keeps its history.
-    public var history: [CountersignEvent] { published.withLock { $0 } }
 }

@@ -15,8 +15,8 @@ struct AdminTokenRoutes {
                 throw Validation.Failure("expiresAt must be in the future")
             }
             let token = try await environment.adminTokens.issue(name: body.name, expiresAt: body.expiresAt, now: now)
-            let entry = try await environment.store.adminTokens().last { $0.name == body.name && $0.revokedAt == nil }
-            guard let entry else { throw StoreError.adminTokenNotFound(body.name) }
+            // What was just stored, without reading it back.
+            let entry = AdminTokenEntry(name: body.name, createdAt: now, expiresAt: body.expiresAt, revokedAt: nil)
             context.logger.notice("admin token created", metadata: ["name": "\(body.name)"])
             return try JSONResponse.make(
                 CreatedAdminToken(adminToken: AdminTokenView(entry, at: now), token: token), status: .created)

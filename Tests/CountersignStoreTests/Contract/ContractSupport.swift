@@ -6,16 +6,15 @@ import Foundation
 extension ContractStore {
     /// A push challenge for `user` signed by the current activation, as the sign-in use case makes it.
     func pushChallenge(
-        _ user: String = "alice", number: Int = 42, lifetime: TimeInterval = 60, at time: Date? = nil,
-        activationId: String? = nil
+        _ user: String = "alice", number: Int = 42, lifetime: TimeInterval = 60, at time: Date? = nil
     ) async throws -> NewPushChallenge {
         let at = time ?? now
         let activation = try await store.currentActivation()
-        let id = activationId ?? activation?.id ?? "none"
+        let id = activation?.id ?? "none"
         let details = ChallengeDetails(
             transactionId: UUID().uuidString.lowercased(), activationId: id, user: user, application: "VPN",
             clientIP: "203.0.113.7", location: nil, createdAt: at, deadline: at.addingTimeInterval(lifetime))
-        let key = try await store.serverSigningKey(activationId: activation?.id ?? id)
+        let key = try await store.serverSigningKey(activationId: id)
         return NewPushChallenge(
             details: details, signed: try SignedChallenge.sign(details, with: key), number: number,
             relyingParty: "vpn", requestedMethod: .push)
