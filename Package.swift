@@ -93,6 +93,22 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // The RADIUS front end (RFC 2865, 3579, 5997) beside the HTTP one: the same sign-in use cases.
+        .target(
+            name: "CountersignRADIUS",
+            dependencies: [
+                "CountersignCore",
+                "CountersignStore",
+                "CountersignServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The server and the operator's command line.
         .executableTarget(
             name: "countersign",
@@ -100,6 +116,7 @@ let package = Package(
                 "CountersignCore",
                 "CountersignClient",
                 "CountersignServer",
+                "CountersignRADIUS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6
@@ -237,6 +254,15 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(
+            name: "CountersignRADIUSTests",
+            dependencies: [
+                "CountersignRADIUS", "CountersignServer", "CountersignCore", "CountersignStore", "CountersignPhoneKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
             name: "CountersignStoreTests",
             dependencies: ["CountersignStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift6
@@ -262,6 +288,8 @@ let package = Package(
                 // Their command lines are tested too (BenchmarkCommandLineTests).
                 "signin-benchmark", "push-benchmark", "otp-benchmark", "reactivation-benchmark", "report-benchmark",
                 "CountersignGateway",
+                // The fuzz test makes and mutates packets with the RADIUS codec.
+                "CountersignRADIUS",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift6

@@ -6,7 +6,8 @@ set -euo pipefail
 needed=(libsqlite3-dev libcurl4-openssl-dev libssl-dev)
 # The test suite drives countersign-phone's interactive prompt in a real terminal through tmux.
 # The report test reads CSV back with Python's standard csv module, a reader independent of ours.
-if [ "${COUNTERSIGN_FOR_TESTS:-0}" = 1 ]; then needed+=(tmux python3); fi
+# The RADIUS tests use FreeRADIUS's radclient as the VPN and FreeRADIUS as the first-factor server.
+if [ "${COUNTERSIGN_FOR_TESTS:-0}" = 1 ]; then needed+=(tmux python3 freeradius-utils freeradius); fi
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

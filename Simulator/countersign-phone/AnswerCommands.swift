@@ -32,12 +32,17 @@ struct Approve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Approve one sign-in request.")
     @OptionGroup var options: PhoneOptions
     @Argument(help: "The transaction id.") var transaction: String
-    @Option(help: "The number the sign-in screen shows.") var number: Int
+    @Option(help: "The number the sign-in screen shows (not asked when the application cannot show one).")
+    var number: Int?
     @Option(help: "The account it is for (default: whichever holds it).") var account: String?
 
     func run() async throws {
         let client = PhoneClient()
-        let (found, _) = try await ChallengeLookup(options: options, account: account).find(transaction, client: client)
+        let (found, details) = try await ChallengeLookup(options: options, account: account)
+            .find(transaction, client: client)
+        if details.asksForNumber != false, number == nil {
+            throw ValidationError("this sign-in asks for the number the sign-in screen shows: add --number N")
+        }
         let result = try await client.answer(transaction, for: found, decision: .approve, number: number)
         print("Answered approve: the sign-in is \(result.state.rawValue)" + (result.reason.map { " (\($0))" } ?? ""))
     }

@@ -24,15 +24,10 @@ struct Listen: AsyncParsableCommand {
     @Argument(help: "Only this account (user@host:port, user name or device id); default: all of them.")
     var account: String?
     @Option(help: "Answer by itself: approve, deny or fraud.") var auto: ChallengeDecision?
-    @Option(help: "With --auto approve: the number to type.") var number: Int?
+    @Option(help: "With --auto approve: the number to type (not needed when the sign-in asks for none).")
+    var number: Int?
     @Flag(help: "Return after the first request.") var once = false
     @Option(help: "Give up after this many seconds without a request.") var timeout: Int?
-
-    func validate() throws {
-        if auto == .approve, number == nil {
-            throw ValidationError("--auto approve needs --number: the number the sign-in screen shows")
-        }
-    }
 
     func run() async throws {
         let state = try options.state()
@@ -96,7 +91,14 @@ struct Listen: AsyncParsableCommand {
         let decision: ChallengeDecision
         var typed = number
         if let auto {
+            // Without --number only the sign-ins that ask for none can be approved.
+            if auto == .approve, number == nil, details.asksForNumber != false {
+                throw ValidationError("--auto approve needs --number: this sign-in asks for the number on its screen")
+            }
             decision = auto
+        } else if details.asksForNumber == false {
+            print("No number to type: the application cannot show one.")
+            decision = Self.promptDecision()
         } else {
             typed = Self.prompt("Type the number shown on the sign-in screen: ").flatMap { Int($0) }
             decision = Self.promptDecision()

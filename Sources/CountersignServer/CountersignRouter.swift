@@ -16,7 +16,9 @@ public enum CountersignRouter {
         let relyingParty = router.group("v1").add(middleware: ClientAuthMiddleware(keys: environment.clientKeys))
         AuthRoutes(environment: environment).register(on: relyingParty)
 
-        let admin = router.group("v1").add(middleware: AdminAuthMiddleware(tokens: environment.adminTokens, audit: environment.store, clock: environment.clock))
+        let admin = router.group("v1").add(
+            middleware: AdminAuthMiddleware(
+                tokens: environment.adminTokens, audit: environment.store, clock: environment.clock))
         ProviderRoutes(environment: environment).register(on: admin)
         ActivationRoutes(environment: environment).register(on: admin)
         UserRoutes(environment: environment).register(on: admin)
@@ -29,6 +31,7 @@ public enum CountersignRouter {
         TelephonyRoutes(environment: environment).register(on: admin)
         AdminTokenRoutes(environment: environment).register(on: admin)
         AuditRoutes(environment: environment).register(on: admin)
+        RadiusClientRoutes(environment: environment).register(on: admin)
         return router
     }
 }

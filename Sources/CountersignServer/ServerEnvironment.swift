@@ -65,6 +65,8 @@ public struct ServerEnvironment: Sendable {
     let caches = RequestCaches()
     /// What committed writes publish; the caches, push clients and wake-ups above subscribe to it.
     public let events: EventStream
+    /// The RADIUS clients the listener matches packets against.
+    public let radiusClients: RadiusClientDirectory
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
@@ -77,7 +79,9 @@ public struct ServerEnvironment: Sendable {
         self.push = PushClients(store: store, clock: clock)
         self.serverKeys = ServerKeys(store: store)
         self.events = events
-        EventSubscriptions.attach(to: events, caches: caches, push: push, wakeUps: wakeUps)
+        self.radiusClients = RadiusClientDirectory(store: store)
+        EventSubscriptions.attach(
+            to: events, caches: caches, push: push, wakeUps: wakeUps, radiusClients: radiusClients)
     }
 
     var adminTokens: AdminTokens { AdminTokens(store: store) }

@@ -16,6 +16,6 @@ struct Countersign: AsyncParsableCommand {
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
             DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,
             TokenCommand.self, AppPasswordCommand.self, ReactivateCommand.self, RepairCampaignCommand.self,
-            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self,
+            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self,
         ])
 }

@@ -19,7 +19,7 @@ struct SecretsAtRestTests {
     }
 
     @Test(
-        "after pairing, the SQLite files hold neither the OATH secret, the push key, the activation code, the admin token nor the server key"
+        "after pairing, the SQLite files hold neither the OATH secret, the push key, the activation code, the admin token, the server key nor a RADIUS secret"
     )
     func nothingInClear() async throws {
         let server = try await TestServer.make()
@@ -35,8 +35,17 @@ struct SecretsAtRestTests {
         let pushKey = try #require(account.pushKey.flatMap(Base64URL.decode))
         #expect(pushKey.count == SealedPushChallenge.keyByteCount)
 
+        let radiusSecret = "radius-secret-never-in-clear"
+        let upstreamSecret = "upstream-secret-never-in-clear"
+        _ = try await RadiusClients(environment: server.environment).add(
+            RadiusClientRequest(
+                name: "vpn", address: "10.0.0.0/8", secret: radiusSecret, firstFactor: "radius",
+                upstream: "10.0.0.5:1812", upstreamSecret: upstreamSecret))
+
         let bytes = try databaseBytes(server)
         let mustNotAppear: [(String, Data)] = [
+            ("RADIUS client secret", Data(radiusSecret.utf8)),
+            ("RADIUS upstream secret", Data(upstreamSecret.utf8)),
             ("OATH secret", Data(oathSecret)),
             ("OATH secret in Base32", Data(account.oath.secret.utf8)),
             ("push key", pushKey),

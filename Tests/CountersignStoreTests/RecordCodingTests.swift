@@ -93,6 +93,7 @@ struct RecordCodingTests {
             challenge.reason = "approved on the phone"
             challenge.answeredAt = now.addingTimeInterval(5)
             challenge.answeredDeviceId = device.id
+            challenge.asksNumber = false
             try challenge.insert(db)
             try checkRead(ChallengeRecord.self, "SELECT * FROM challenge WHERE id = ?", "tx-2", expected: challenge, db)
 

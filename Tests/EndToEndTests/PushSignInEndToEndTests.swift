@@ -98,8 +98,9 @@ struct PushSignInEndToEndTests {
         // No answer: the blocking form returns timeout at the deadline and exits 1. Its output goes to
         // a file, and the number is there while it still waits, not only once it exits.
         let waiting = try workspace.startAdmin(
-            server, ["auth", "ann", "--timeout", "5"], environment: ["COUNTERSIGN_API_KEY": apiKey])
-        let shownEarly = try await waiting.waitForOutput(containing: "Number:", timeout: .seconds(4))
+            server, ["auth", "ann", "--timeout", "8"], environment: ["COUNTERSIGN_API_KEY": apiKey])
+        // Well before the deadline, even with the whole suite starting processes beside it.
+        let shownEarly = try await waiting.waitForOutput(containing: "Number:", timeout: .seconds(6))
         #expect(shownEarly && waiting.process.isRunning, "\(waiting.output)")
         waiting.process.waitUntilExit()
         let timedOut = try waiting.result()

@@ -31,6 +31,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case adminTokenNotFound(String)
     /// Revoking it would leave no admin token that works.
     case lastAdminToken(String)
+    case radiusClientExists(String)
+    case radiusClientNotFound(String)
 
     public var description: String {
         switch self {
@@ -65,6 +67,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .adminTokenNotFound(let name): "no working admin token is named '\(name)'"
         case .lastAdminToken(let name):
             "'\(name)' is the last admin token that works; make another before revoking it"
+        case .radiusClientExists(let name): "a RADIUS client named '\(name)' already exists"
+        case .radiusClientNotFound(let name): "no RADIUS client is named '\(name)'"
         case .tokenAssigned(let serial, let user):
             "token '\(serial)' is assigned to user '\(user)'; unassign it first"
         }

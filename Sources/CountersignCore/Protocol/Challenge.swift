@@ -13,11 +13,15 @@ public struct ChallengeDetails: Codable, Sendable, Equatable {
     public var location: String?
     public var createdAt: Date
     public var deadline: Date
+    /// False when the application cannot show a number (a VPN asking over RADIUS in push mode): the
+    /// phone approves without one. Absent means a number is asked, as for every sign-in before.
+    public var asksForNumber: Bool?
 
     public init(
         transactionId: String, activationId: String, user: String, application: String?, clientIP: String?,
-        location: String?, createdAt: Date, deadline: Date
+        location: String?, createdAt: Date, deadline: Date, asksForNumber: Bool? = nil
     ) {
+        self.asksForNumber = asksForNumber
         self.transactionId = transactionId
         self.activationId = activationId
         self.user = user
@@ -79,7 +83,7 @@ public enum ChallengeDecision: String, Codable, Sendable, CaseIterable {
 /// `POST /v1/devices/{id}/challenges/{txid}`, signed by the phone.
 public struct ChallengeAnswer: Codable, Sendable {
     public var decision: ChallengeDecision
-    /// The number the user typed; required to approve.
+    /// The number the user typed; required to approve unless the challenge asks for none.
     public var number: Int?
 
     public init(decision: ChallengeDecision, number: Int?) {

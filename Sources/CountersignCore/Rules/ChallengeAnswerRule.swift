@@ -15,13 +15,17 @@ public enum ChallengeAnswerRule {
     public static let deniedReason = "denied on the phone"
     public static let fraudReason = "reported as fraud on the phone"
 
-    /// `state`, `deadline` and `number` are the challenge's as stored; the number typed is compared in constant time.
+    /// `state`, `deadline` and `number` are the challenge's as stored; the number typed is compared in
+    /// constant time. A challenge that `asksForNumber` false approves without one (and ignores one typed).
     public static func decide(
-        state: AuthState, deadline: Date, number: Int?, answer: ChallengeAnswer, fraudBlock: TimeInterval, now: Date
+        state: AuthState, deadline: Date, number: Int?, asksForNumber: Bool = true, answer: ChallengeAnswer,
+        fraudBlock: TimeInterval, now: Date
     ) -> Decision {
         if deadline <= now { return .tooLate(endsChallenge: state == .pending) }
         guard state == .pending else { return .alreadyAnswered(state) }
         switch answer.decision {
+        case .approve where !asksForNumber:
+            return .decided(state: .approved, reason: nil, blockPushUntil: nil)
         case .approve:
             guard let typed = answer.number, let number,
                 ConstantTime.equals(numberBytes(typed), numberBytes(number))

@@ -13,6 +13,9 @@ public struct SignInRequest: Sendable, Equatable {
     public var timeoutSeconds: Int?
     /// The one-time code or app password, for the methods that take one.
     public var code: String?
+    /// Whether a push asks the phone to type the number the sign-in screen shows. Only a front end
+    /// that cannot show one (RADIUS in push mode) turns it off.
+    public var asksForNumber = true
     /// Checks what the person or application typed: the user's name and the context the phone will
     /// show. Throws `Validation.Failure` saying what is wrong.
     public init(user: String, method: AuthMethod?, context: AuthContext?, timeoutSeconds: Int?, code: String?) throws {

@@ -56,8 +56,9 @@ public struct CountersignApplication: Sendable {
     }
 
     /// The HTTP application: the API on the configured address, with the background services.
+    /// `frontEnds` are the other listeners (RADIUS), run and stopped with it.
     public func makeHTTPApplication(
-        serverName: String? = nil, logger: Logger = Logger(label: "countersign"),
+        serverName: String? = nil, logger: Logger = Logger(label: "countersign"), frontEnds: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
@@ -65,6 +66,6 @@ public struct CountersignApplication: Sendable {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: serverName ?? configuration.settings.serverName),
-            services: services, onServerRunning: onServerRunning, logger: logger)
+            services: services + frontEnds, onServerRunning: onServerRunning, logger: logger)
     }
 }

@@ -21,4 +21,6 @@ public enum CountersignEvent: Sendable, Equatable, Codable {
     case signInsChanged(ids: [String])
     /// A paired app was removed by an administrator or a user reset.
     case deviceRemoved(id: String)
+    /// A RADIUS client was added, changed or deleted.
+    case radiusClientsChanged
 }

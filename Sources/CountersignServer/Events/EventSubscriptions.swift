@@ -1,7 +1,10 @@
 /// Who listens to which event. This is the only place that says what an event sets off, so a new
 /// effect of a commit is added here, never by hand in a route or a use case.
 enum EventSubscriptions {
-    static func attach(to events: EventStream, caches: RequestCaches, push: PushClients, wakeUps: WakeUps) {
+    static func attach(
+        to events: EventStream, caches: RequestCaches, push: PushClients, wakeUps: WakeUps,
+        radiusClients: RadiusClientDirectory
+    ) {
         events.subscribe { event in
             switch event {
             case .activationChanged(let ended):
@@ -24,6 +27,8 @@ enum EventSubscriptions {
                 await wakeUps.signal(ids)
             case .deviceRemoved(let id):
                 caches.forgetDevicePublicKey(id: id)
+            case .radiusClientsChanged:
+                radiusClients.forget()
             }
         }
     }

@@ -76,10 +76,11 @@ extension APIError {
         case .activationCodeForOldActivation: return APIError(.gone, code: "activation_code_superseded", message)
         case .deviceNotActivated: return .notActivated
         case .replayedRequest: return APIError(.unauthorized, code: "replayed_request", message)
-        case .clientExists, .tokenExists, .tokenAssigned, .sameProvider:
+        case .clientExists, .radiusClientExists, .tokenExists, .tokenAssigned, .sameProvider:
             return APIError(.conflict, code: "conflict", message)
         case .adminTokenExists, .lastAdminToken: return APIError(.conflict, code: "conflict", message)
-        case .clientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound, .adminTokenNotFound:
+        case .clientNotFound, .radiusClientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound,
+            .adminTokenNotFound:
             return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
         }

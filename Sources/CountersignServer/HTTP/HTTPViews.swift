@@ -19,6 +19,7 @@ extension ReactivationSummary: HTTPRepresentable { var httpView: ReactivationRes
 extension UserResetSummary: HTTPRepresentable { var httpView: UserResetResult { UserResetResult(self) } }
 extension RepairProgress: HTTPRepresentable { var httpView: RepairStatus { RepairStatus(self) } }
 extension LogPruning: HTTPRepresentable { var httpView: PruneLogResult { PruneLogResult(self) } }
+extension RadiusClient: HTTPRepresentable { var httpView: RadiusClientView { RadiusClientView(self) } }
 
 extension JSONResponse {
     static func make<Value: HTTPRepresentable>(_ value: Value, status: HTTPResponse.Status = .ok) throws -> Response {

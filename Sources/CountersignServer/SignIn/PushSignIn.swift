@@ -28,7 +28,8 @@ struct PushSignIn: Sendable {
             let details = ChallengeDetails(
                 transactionId: UUID().uuidString.lowercased(), activationId: activation.id, user: user,
                 application: context.application, clientIP: context.clientIP, location: context.location,
-                createdAt: now, deadline: now.addingTimeInterval(timeout))
+                createdAt: now, deadline: now.addingTimeInterval(timeout),
+                asksForNumber: request.asksForNumber ? nil : false)
             do {
                 let started = try await environment.store.startPushChallenge(
                     NewPushChallenge(

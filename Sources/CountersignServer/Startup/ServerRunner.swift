@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Starts `countersign server`: opens the data directory, migrates the database, makes the first
 /// admin token, and serves until SIGTERM or SIGINT, then shuts down gracefully.
@@ -29,6 +30,8 @@ public struct ServerRunner: Sendable {
         public var logRetentionDays = 0
         /// The bearer token `/metrics` requires; without one it answers loopback only.
         public var metricsToken: String?
+        /// Listeners beside HTTP (RADIUS), made from the environment once it is built.
+        public var frontEnds: [@Sendable (ServerEnvironment) -> any Service] = []
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -113,6 +116,7 @@ public struct ServerRunner: Sendable {
 
         let app = built.makeHTTPApplication(
             serverName: options.serverName, logger: logger,
+            frontEnds: options.frontEnds.map { $0(environment) },
             onServerRunning: { [output] _ in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
             })

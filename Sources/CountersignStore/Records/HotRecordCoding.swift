@@ -28,6 +28,7 @@ extension ChallengeRecord {
         reason = try row.decode(forColumn: CodingKeys.reason.rawValue)
         answeredAt = try row.decode(forColumn: CodingKeys.answeredAt.rawValue)
         answeredDeviceId = try row.decode(forColumn: CodingKeys.answeredDeviceId.rawValue)
+        asksNumber = try row.decode(forColumn: CodingKeys.asksNumber.rawValue)
     }
 
     func encode(to container: inout PersistenceContainer) throws {
@@ -49,6 +50,7 @@ extension ChallengeRecord {
         container[CodingKeys.reason.rawValue] = reason
         container[CodingKeys.answeredAt.rawValue] = answeredAt?.stored
         container[CodingKeys.answeredDeviceId.rawValue] = answeredDeviceId
+        container[CodingKeys.asksNumber.rawValue] = asksNumber
     }
 }
 

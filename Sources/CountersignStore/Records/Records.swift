@@ -213,6 +213,7 @@ struct ChallengeRecord: SnakeCaseRecord {
     var reason: String?
     var answeredAt: Date?
     var answeredDeviceId: String?
+    var asksNumber = true
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -221,6 +222,7 @@ struct ChallengeRecord: SnakeCaseRecord {
         case method
         case requestedMethod = "requested_method"
         case number
+        case asksNumber = "asks_number"
         case application
         case clientIp = "client_ip"
         case location

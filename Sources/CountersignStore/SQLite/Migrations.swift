@@ -309,6 +309,37 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX admin_audit_by_time ON admin_audit(time)")
         }
+        migrator.registerMigration("v16-radius") { db in
+            // A VPN asking over RADIUS in push mode cannot show a number to type on the phone.
+            try db.execute(sql: "ALTER TABLE challenge ADD COLUMN asks_number BOOLEAN NOT NULL DEFAULT 1")
+            try db.create(table: "radius_client") { table in
+                table.column("id", .text).primaryKey()
+                table.column("name", .text).notNull().unique(onConflict: .abort).collate(.nocase)
+                table.column("network", .text).notNull()
+                table.column("secret_sealed", .blob).notNull()
+                table.column("mode", .text).notNull()
+                    .check(sql: "mode IN ('push', 'challenge', 'append')")
+                table.column("upstream_host", .text)
+                table.column("upstream_port", .integer)
+                table.column("upstream_secret_sealed", .blob)
+                table.column("upstream_timeout_seconds", .integer)
+                table.column("timeout_seconds", .integer).notNull()
+                table.column("require_message_authenticator", .boolean).notNull()
+                table.column("delimiter", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+            // Only a hash of the State is kept: a copy of the database cannot take a round.
+            try db.create(table: "radius_round") { table in
+                table.column("state_hash", .text).primaryKey()
+                table.column("client", .text).notNull()
+                table.column("user_name", .text).notNull()
+                table.column("step", .text).notNull().check(sql: "step IN ('factor', 'push', 'sms')")
+                table.column("transaction_id", .text)
+                table.column("carried_attributes", .blob).notNull()
+                table.column("expires_at", .datetime).notNull()
+            }
+            try db.execute(sql: "CREATE INDEX radius_round_by_expiry ON radius_round(expires_at)")
+        }
         return migrator
     }
 

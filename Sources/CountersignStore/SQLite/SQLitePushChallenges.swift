@@ -48,7 +48,7 @@ extension SQLiteRegistryStore {
                 location: details.location, relyingParty: challenge.relyingParty,
                 signedDetails: challenge.signed.details, signature: challenge.signed.signature, createdAt: now,
                 deadlineAt: details.deadline, state: AuthState.pending.rawValue, reason: nil, answeredAt: nil,
-                answeredDeviceId: nil)
+                answeredDeviceId: nil, asksNumber: challenge.asksForNumber)
             try record.insert(db)
             // Poll-only phones and phones whose token died fetch the challenge when they poll.
             for device in devices
@@ -129,7 +129,7 @@ extension SQLiteRegistryStore {
             }
             let decision = ChallengeAnswerRule.decide(
                 state: AuthState(stored: challenge.state), deadline: challenge.deadlineAt, number: challenge.number,
-                answer: answer, fraudBlock: limits.fraudBlock, now: now)
+                asksForNumber: challenge.asksNumber, answer: answer, fraudBlock: limits.fraudBlock, now: now)
             let state: AuthState
             let reason: String?
             switch decision {
@@ -303,7 +303,8 @@ extension SQLiteRegistryStore {
     static func transaction(_ record: ChallengeRecord, userName: String) -> AuthTransaction {
         AuthTransaction(
             transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .push),
-            state: AuthState(stored: record.state), number: record.number, reason: record.reason,
+            state: AuthState(stored: record.state), number: record.asksNumber ? record.number : nil,
+            reason: record.reason,
             createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
     }
 }

@@ -27,6 +27,8 @@ public struct NewPushChallenge: Sendable {
     public var number: Int
     public var relyingParty: String
     public var requestedMethod: AuthMethod
+    /// Whether the phone must type `number` to approve (the details say the same, signed).
+    public var asksForNumber: Bool { details.asksForNumber ?? true }
 
     public init(
         details: ChallengeDetails, signed: SignedChallenge, number: Int, relyingParty: String,

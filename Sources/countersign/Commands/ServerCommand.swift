@@ -1,5 +1,6 @@
 import ArgumentParser
 import CountersignCore
+import CountersignRADIUS
 import CountersignServer
 import Foundation
 
@@ -66,12 +67,19 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var metricsToken: String?
 
+    @Option(
+        help:
+            "HOST:PORT to answer RADIUS on (UDP; 1812 is the standard port). Off unless given; clients are added with 'countersign radius-client add'."
+    )
+    var radius: String?
+
     @Option(help: "In development mode, the push gateway emulator's TLS port.") var gatewayPort: Int = 8443
     @Option(help: "In development mode, the emulator's control port, where simulated phones reach it.")
     var gatewayControlPort: Int = 8444
 
     func validate() throws {
         _ = try parsedListen()
+        if let radius { _ = try Self.hostPort(radius, flag: "--radius") }
         if let publicURL, URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' is not a URL such as https://mfa.example.com")
         }
@@ -118,11 +126,13 @@ struct ServerCommand: AsyncParsableCommand {
             window: TimeInterval(pushWindowMinutes * 60), fraudBlock: TimeInterval(fraudBlockMinutes * 60))
     }
 
-    func parsedListen() throws -> (host: String, port: Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
-            (1...65535).contains(port), colon > listen.startIndex
-        else { throw ValidationError("--listen '\(listen)' is not HOST:PORT, e.g. 127.0.0.1:8180") }
-        return (String(listen[..<colon]), port)
+    func parsedListen() throws -> (host: String, port: Int) { try Self.hostPort(listen, flag: "--listen") }
+
+    static func hostPort(_ text: String, flag: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port), colon > text.startIndex
+        else { throw ValidationError("\(flag) '\(text)' is not HOST:PORT, e.g. 127.0.0.1:8180") }
+        return (String(text[..<colon]), port)
     }
 
     func run() async throws {
@@ -138,6 +148,14 @@ struct ServerCommand: AsyncParsableCommand {
         options.logRetentionDays = logRetentionDays
         options.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["COUNTERSIGN_METRICS_TOKEN"]
         options.phoneLimits = PhoneLimits(smsCodeLifetime: TimeInterval(smsCodeTimeout), maxSends: maxPhoneSends)
+        if let radius {
+            let (radiusHost, radiusPort) = try Self.hostPort(radius, flag: "--radius")
+            options.frontEnds.append { environment in
+                RadiusListener(environment: environment, host: radiusHost, port: radiusPort) { bound in
+                    FileHandle.standardOutput.write(Data("RADIUS is listening on udp \(bound)\n".utf8))
+                }
+            }
+        }
         // Files the server makes (database, WAL, keys) are for its own user only.
         umask(0o077)
         try await ServerRunner(options: options).run()

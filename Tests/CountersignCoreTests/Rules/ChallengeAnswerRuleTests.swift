@@ -29,6 +29,20 @@ struct ChallengeAnswerRuleTests {
         #expect(decide(.approve, typed: 42 + 256) == denied)
     }
 
+    @Test("a sign-in that asks for no number (a VPN over RADIUS) approves without one, whatever is typed")
+    func approveWithoutNumber() {
+        for typed in [nil, 42, 7] {
+            let decision = ChallengeAnswerRule.decide(
+                state: .pending, deadline: deadline, number: 42, asksForNumber: false,
+                answer: ChallengeAnswer(decision: .approve, number: typed), fraudBlock: 3600, now: now)
+            #expect(decision == .decided(state: .approved, reason: nil, blockPushUntil: nil))
+        }
+        let late = ChallengeAnswerRule.decide(
+            state: .pending, deadline: now, number: 42, asksForNumber: false,
+            answer: ChallengeAnswer(decision: .approve, number: nil), fraudBlock: 3600, now: now)
+        #expect(late == .tooLate(endsChallenge: true), "the deadline holds all the same")
+    }
+
     @Test("a denial denies; a fraud report also blocks push for the fraud-block time")
     func denyAndFraud() {
         #expect(decide(.deny) == .decided(state: .denied, reason: "denied on the phone", blockPushUntil: nil))

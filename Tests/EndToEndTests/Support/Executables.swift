@@ -68,7 +68,8 @@ enum Executables {
 
     static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
-        process.executableURL = directory.appendingPathComponent(name)
+        process.executableURL =
+            name.hasPrefix("/") ? URL(fileURLWithPath: name) : directory.appendingPathComponent(name)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cs-run-\(UUID().uuidString)")
@@ -85,9 +86,9 @@ enum Executables {
         return Running(process: process, folder: folder)
     }
 
-    /// A loopback port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A loopback port nobody listens on right now (TCP, or UDP with `udp`).
+    static func freePort(udp: Bool = false) throws -> Int {
+        let descriptor = socket(AF_INET, Int32((udp ? SOCK_DGRAM : SOCK_STREAM).rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
