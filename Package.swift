@@ -219,6 +219,17 @@ let package = Package(
             path: "Benchmarks/Reports",
             swiftSettings: strictSwift6
         ),
+        .executableTarget(
+            name: "radius-benchmark",
+            dependencies: [
+                "BenchmarkSupport", "CountersignCore", "CountersignStore", "CountersignRADIUS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RADIUS",
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CountersignCoreTests",
             dependencies: ["CountersignCore"],
@@ -287,6 +298,7 @@ let package = Package(
                 "countersign", "countersign-phone", "CountersignPhoneKit", "CountersignClient", "CountersignPush",
                 // Their command lines are tested too (BenchmarkCommandLineTests).
                 "signin-benchmark", "push-benchmark", "otp-benchmark", "reactivation-benchmark", "report-benchmark",
+                "radius-benchmark",
                 "CountersignGateway",
                 // The fuzz test makes and mutates packets with the RADIUS codec.
                 "CountersignRADIUS",

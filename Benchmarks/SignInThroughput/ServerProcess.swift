@@ -1,10 +1,6 @@
 import BenchmarkSupport
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The real `countersign server` as its own process, on a data folder the benchmark seeded, so that
 /// the server's CPU can be counted apart from the load's (`--server-process`).
 final class ServerProcess: Sendable {
@@ -21,7 +17,7 @@ final class ServerProcess: Sendable {
     static func start(data: URL, masterKey: [UInt8], http: BenchHTTP) async throws -> ServerProcess {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("countersign")
-        let port = try freeLoopbackPort()
+        let port = try LoopbackPort.free()
         let log = data.deletingLastPathComponent().appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -51,22 +47,5 @@ final class ServerProcess: Sendable {
             process.terminate()
             process.waitUntilExit()
         }
-    }
-
-    /// A port the kernel just handed out and released, for the server to bind.
-    static func freeLoopbackPort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw BenchFailure("no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

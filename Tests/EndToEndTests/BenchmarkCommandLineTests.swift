@@ -4,6 +4,7 @@ import Testing
 struct BenchmarkCommandLineTests {
     static let benchmarks = [
         "signin-benchmark", "push-benchmark", "otp-benchmark", "reactivation-benchmark", "report-benchmark",
+        "radius-benchmark",
     ]
 
     @Test("--help lists the options and runs nothing", arguments: benchmarks)

@@ -70,11 +70,15 @@ struct RadiusEndToEndTests {
         #expect(accepted.code == "Access-Accept", "\(accepted.output)")
         #expect(accepted.attributes["Message-Authenticator"] != nil, "replies always carry one: \(accepted.output)")
 
-        let denying = try radclient.start(["User-Name = \"ann\"", "User-Password = \"x\""])
+        let denying = try radclient.start(
+            ["User-Name = \"ann\"", "User-Password = \"x\"", "Calling-Station-Id = \"198.51.100.7\""])
         #expect(try approveOnPhone("ann", decision: "deny").status == 0)
         denying.process.waitUntilExit()
         let denied = Radclient.reply(try denying.result())
         #expect(denied.code == "Access-Reject" && denied.replyMessage == "Denied on the phone.", "\(denied.output)")
+        let deniedRow = try #require(try logEntries(server, user: "ann").first)
+        #expect(deniedRow.clientIP == "198.51.100.7" && deniedRow.outcome == "denied", "\(deniedRow)")
+        #expect(deniedRow.client == "radius:vpn" && deniedRow.application == "vpn", "\(deniedRow)")
 
         // radclient sends the same packet again every 2 s while nobody answers (RFC 5080): one
         // sign-in, one push, and the VPN is answered before its own 10 s run out.
@@ -142,6 +146,23 @@ struct RadiusEndToEndTests {
         let wrong = String(format: "%06d", (Int(code) ?? 0 + 1) % 1_000_000)
         #expect(try answer(wrong == code ? "000000" : wrong).code == "Access-Reject")
         #expect(try answer("neither").replyMessage?.contains("Answer with a code") == true)
+
+        // sms: the code is texted on the challenge and checked in the next round, once.
+        #expect(try workspace.admin(server, ["user", "add", "eve", "--phone", "+14155550123"]).status == 0)
+        let first = try radclient.send(["User-Name = \"eve\"", "User-Password = \"pw\""])
+        let texted = try radclient.send(
+            ["User-Name = \"eve\"", "User-Password = \"sms\"", "State = \(try #require(first.state))"])
+        #expect(
+            texted.code == "Access-Challenge" && texted.replyMessage?.contains("texted") == true, "\(texted.output)")
+        let sms = try workspace.phone([
+            "sms", "--phone", "eve", "--number", "+14155550123", "--wait", "10", "--code-only",
+        ])
+        let smsCode = sms.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(smsCode.count == 6, "\(sms.output)\(sms.errors)")
+        let smsState = try #require(texted.state)
+        let smsAccepted = try radclient.send(
+            ["User-Name = \"eve\"", "User-Password = \"\(smsCode)\"", "State = \(smsState)"])
+        #expect(smsAccepted.code == "Access-Accept", "\(smsAccepted.output)")
     }
 
     @Test(
