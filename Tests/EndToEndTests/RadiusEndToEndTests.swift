@@ -216,6 +216,40 @@ struct RadiusEndToEndTests {
         #expect(!shown.output.contains(secret) && !shown.output.contains(upstream.secret), "secrets never go out")
     }
 
+    @Test("RadSec: radsecproxy forwards a NAS's requests over TLS with a client certificate, and push approves")
+    func radsec() async throws {
+        defer { workspace.remove() }
+        let certificates = workspace.folder.appendingPathComponent("tls")
+        try RadSecProxy.makeCertificates(in: certificates)
+        let radsecPort = try Executables.freePort()
+        let server = try await workspace.startServer(extraArguments: [
+            "--radsec", "127.0.0.1:\(radsecPort)", "--radsec-cert",
+            certificates.appendingPathComponent("server.pem").path,
+            "--radsec-key", certificates.appendingPathComponent("server.key").path, "--radsec-ca",
+            certificates.appendingPathComponent("ca.pem").path,
+        ])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !server.log.contains("RadSec is listening"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(server.log.contains("RadSec is listening on tcp 127.0.0.1:\(radsecPort)"), "\(server.log)")
+        try addClient(server, ["--mode", "append", "--timeout", "15"])
+        _ = try workspace.pairPhone(server, user: "fay", platform: "apns")
+        let proxy = try await RadSecProxy(
+            folder: certificates, radsecPort: radsecPort, secret: "nas-to-proxy-secret-01")
+        defer { proxy.stop() }
+        let nas = Radclient(port: proxy.udpPort, secret: "nas-to-proxy-secret-01", folder: workspace.folder)
+
+        let waiting = try nas.start(["User-Name = \"fay\"", "User-Password = \"pw,push\""])
+        #expect(try approveOnPhone("fay").output.contains("approved"))
+        waiting.process.waitUntilExit()
+        let accepted = Radclient.reply(try waiting.result())
+        #expect(accepted.code == "Access-Accept", "\(accepted.output)")
+        let refused = try nas.send(["User-Name = \"fay\"", "User-Password = \"pw,000000\""])
+        #expect(refused.code == "Access-Reject", "\(refused.output)")
+        #expect(try logEntries(server, user: "fay").count == 2)
+    }
+
     @Test(
         "bad packets are dropped and counted: no Message-Authenticator, a wrong secret, 1,000 random and mutated ones")
     func badPackets() async throws {

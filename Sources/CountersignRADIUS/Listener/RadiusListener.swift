@@ -25,13 +25,7 @@ public struct RadiusListener: Service {
         self.port = port
         self.logger = logger
         self.onListening = onListening
-        let drops = RadiusDrops(logger: logger, metrics: environment.metrics)
-        handler = RadiusPacketHandler(
-            environment: environment,
-            access: RadiusAccessHandler(
-                environment: environment, upstream: UpstreamRadius(group: MultiThreadedEventLoopGroup.singleton),
-                logger: logger),
-            drops: drops)
+        handler = RadiusPacketHandler.make(environment: environment, logger: logger)
     }
 
     public func run() async throws {

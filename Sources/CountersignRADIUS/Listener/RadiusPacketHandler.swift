@@ -1,6 +1,7 @@
 import CountersignCore
 import CountersignServer
 import Logging
+import NIOPosix
 import Prometheus
 
 /// Everything between a datagram and its reply: which client sent it, whether it is a packet at
@@ -12,20 +13,32 @@ struct RadiusPacketHandler: Sendable {
     let drops: RadiusDrops
     let retransmits = RetransmitCache()
 
+    /// The handler both listeners use, with its drop counter and first-factor client.
+    static func make(environment: ServerEnvironment, logger: Logger) -> RadiusPacketHandler {
+        RadiusPacketHandler(
+            environment: environment,
+            access: RadiusAccessHandler(
+                environment: environment, upstream: UpstreamRadius(group: MultiThreadedEventLoopGroup.singleton),
+                logger: logger),
+            drops: RadiusDrops(logger: logger, metrics: environment.metrics))
+    }
+
     static var requests: MetricNameDescriptor {
         MetricNameDescriptor(
             namespace: "countersign", subsystem: "radius", metricName: "requests", unitName: "total",
             helpText: "RADIUS requests answered, by client and reply")
     }
 
-    /// `source` is the sender's IP address as text, `port` its UDP port.
-    func handle(_ bytes: [UInt8], source: String, port: Int) async -> [UInt8]? {
+    /// `source` is the sender's IP address as text, `port` its port. `transportSecret` replaces the
+    /// client's secret where the transport protects the packets itself (RadSec's "radsec").
+    func handle(_ bytes: [UInt8], source: String, port: Int, transportSecret: [UInt8]? = nil) async -> [UInt8]? {
         guard let address = AddressRange.bytes(of: source),
-            let client = try? await environment.radiusClients.client(for: address)
+            var client = try? await environment.radiusClients.client(for: address)
         else {
             drops.drop(.unknownClient, source: source, detail: "no RADIUS client has this address")
             return nil
         }
+        if let transportSecret { client.secret = transportSecret }
         let request: RadiusPacket
         do {
             request = try RadiusPacket.parse(bytes)

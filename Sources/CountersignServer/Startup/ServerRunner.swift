@@ -31,7 +31,7 @@ public struct ServerRunner: Sendable {
         /// The bearer token `/metrics` requires; without one it answers loopback only.
         public var metricsToken: String?
         /// Listeners beside HTTP (RADIUS), made from the environment once it is built.
-        public var frontEnds: [@Sendable (ServerEnvironment) -> any Service] = []
+        public var frontEnds: [@Sendable (ServerEnvironment) throws -> any Service] = []
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -116,7 +116,7 @@ public struct ServerRunner: Sendable {
 
         let app = built.makeHTTPApplication(
             serverName: options.serverName, logger: logger,
-            frontEnds: options.frontEnds.map { $0(environment) },
+            frontEnds: try options.frontEnds.map { try $0(environment) },
             onServerRunning: { [output] _ in
                 output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
             })

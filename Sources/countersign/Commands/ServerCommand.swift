@@ -73,6 +73,16 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var radius: String?
 
+    @Option(
+        help:
+            "HOST:PORT to answer RadSec on (RADIUS over TLS, RFC 6614; 2083 is the standard port). Needs --radsec-cert, --radsec-key and --radsec-ca."
+    )
+    var radsec: String?
+    @Option(help: "RadSec: this server's certificate chain (PEM).") var radsecCert: String?
+    @Option(help: "RadSec: this server's private key (PEM).") var radsecKey: String?
+    @Option(help: "RadSec: the CA certificates (PEM) that signed the clients' certificates; clients must present one.")
+    var radsecCa: String?
+
     @Option(help: "In development mode, the push gateway emulator's TLS port.") var gatewayPort: Int = 8443
     @Option(help: "In development mode, the emulator's control port, where simulated phones reach it.")
     var gatewayControlPort: Int = 8444
@@ -80,6 +90,18 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parsedListen()
         if let radius { _ = try Self.hostPort(radius, flag: "--radius") }
+        if let radsec {
+            _ = try Self.hostPort(radsec, flag: "--radsec")
+            for (flag, path) in [("--radsec-cert", radsecCert), ("--radsec-key", radsecKey), ("--radsec-ca", radsecCa)]
+            {
+                guard let path else { throw ValidationError("--radsec needs \(flag)") }
+                guard FileManager.default.isReadableFile(atPath: path) else {
+                    throw ValidationError("\(flag) '\(path)' is not a file this user can read")
+                }
+            }
+        } else if radsecCert != nil || radsecKey != nil || radsecCa != nil {
+            throw ValidationError("--radsec-cert, --radsec-key and --radsec-ca go with --radsec HOST:PORT")
+        }
         if let publicURL, URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' is not a URL such as https://mfa.example.com")
         }
@@ -153,6 +175,17 @@ struct ServerCommand: AsyncParsableCommand {
             options.frontEnds.append { environment in
                 RadiusListener(environment: environment, host: radiusHost, port: radiusPort) { bound in
                     FileHandle.standardOutput.write(Data("RADIUS is listening on udp \(bound)\n".utf8))
+                }
+            }
+        }
+        if let radsec, let certificate = radsecCert, let key = radsecKey, let clientCA = radsecCa {
+            let (radsecHost, radsecPort) = try Self.hostPort(radsec, flag: "--radsec")
+            options.frontEnds.append { environment in
+                try RadSecListener(
+                    environment: environment, host: radsecHost, port: radsecPort, certificate: certificate, key: key,
+                    clientCA: clientCA
+                ) { bound in
+                    FileHandle.standardOutput.write(Data("RadSec is listening on tcp \(bound)\n".utf8))
                 }
             }
         }
