@@ -1,4 +1,4 @@
 /// The release both executables report with `--version`.
 public enum CountersignVersion {
-    public static let current = "0.6.0"
+    public static let current = "0.7.0"
 }

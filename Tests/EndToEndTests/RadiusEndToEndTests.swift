@@ -216,6 +216,51 @@ struct RadiusEndToEndTests {
         #expect(!shown.output.contains(secret) && !shown.output.contains(upstream.secret), "secrets never go out")
     }
 
+    /// pyrad from PyPI, in the venv the test command makes: a client independent of ours and of
+    /// FreeRADIUS's, asked to insist on a valid Message-Authenticator in every reply.
+    static let pyradClient = """
+        import io, sys
+        import pyrad.packet
+        from pyrad.client import Client
+        from pyrad.dictionary import Dictionary
+        DICTIONARY = "ATTRIBUTE User-Name 1 string\\nATTRIBUTE User-Password 2 string\\nATTRIBUTE Reply-Message 18 string\\nATTRIBUTE State 24 octets\\nATTRIBUTE Message-Authenticator 80 octets\\n"
+        port, secret, user, password = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3], sys.argv[4]
+        client = Client(server="127.0.0.1", authport=port, secret=secret, dict=Dictionary(io.StringIO(DICTIONARY)), enforce_ma=True)
+        client.timeout, client.retries = 10, 1
+        request = client.CreateAuthPacket(code=pyrad.packet.AccessRequest, User_Name=user)
+        request["User-Password"] = request.PwCrypt(password)
+        reply = client.SendPacket(request)
+        print({2: "Access-Accept", 3: "Access-Reject", 11: "Access-Challenge"}.get(reply.code, str(reply.code)))
+        valid = reply.verify_message_authenticator(original_authenticator=request.authenticator, original_code=request.code)
+        print("message-authenticator", "valid" if valid else "invalid")
+
+        """
+
+    @Test("pyrad, with Message-Authenticator enforced: a right code is accepted once, the replies are signed")
+    func pyrad() async throws {
+        defer { workspace.remove() }
+        let python =
+            ProcessInfo.processInfo.environment["COUNTERSIGN_PYTHON"]
+            ?? Executables.directory.appendingPathComponent("../../python/bin/python").standardized.path
+        #expect(FileManager.default.isExecutableFile(atPath: python), "run ./scripts/test.sh: it makes the venv")
+        let (server, radclient) = try await startServer()
+        try addClient(server, ["--mode", "append"])
+        _ = try workspace.pairPhone(server, user: "gus", platform: "apns")
+        let script = workspace.folder.appendingPathComponent("pyrad_client.py")
+        try Self.pyradClient.write(to: script, atomically: true, encoding: .utf8)
+        let code = try #require(
+            try workspace.phone(["code", "--phone", "gus"]).output.split(separator: " ").first.map(String.init))
+        func send(_ password: String) throws -> Executables.Result {
+            try Executables.run(python, [script.path, String(radclient.port), secret, "gus", password])
+        }
+        let accepted = try send("pw,\(code)")
+        #expect(
+            accepted.output == "Access-Accept\nmessage-authenticator valid\n", "\(accepted.output)\(accepted.errors)")
+        let replayed = try send("pw,\(code)")
+        #expect(
+            replayed.output == "Access-Reject\nmessage-authenticator valid\n", "\(replayed.output)\(replayed.errors)")
+    }
+
     @Test("RadSec: radsecproxy forwards a NAS's requests over TLS with a client certificate, and push approves")
     func radsec() async throws {
         defer { workspace.remove() }
