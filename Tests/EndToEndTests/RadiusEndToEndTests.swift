@@ -14,9 +14,9 @@ struct RadiusEndToEndTests {
 
     init() throws { workspace = try DevWorkspace() }
 
-    func startServer() async throws -> (ServerProcess, Radclient) {
+    func startServer(_ extra: [String] = []) async throws -> (ServerProcess, Radclient) {
         let port = try Executables.freePort(udp: true)
-        let server = try await workspace.startServer(extraArguments: ["--radius", "127.0.0.1:\(port)"])
+        let server = try await workspace.startServer(extraArguments: ["--radius", "127.0.0.1:\(port)"] + extra)
         let deadline = ContinuousClock.now + .seconds(10)
         while !server.log.contains("RADIUS is listening on udp 127.0.0.1:\(port)"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
@@ -102,7 +102,8 @@ struct RadiusEndToEndTests {
     @Test("challenge mode: the number shown must be typed on the phone; codes once; wrong codes rejected")
     func challengeMode() async throws {
         defer { workspace.remove() }
-        let (server, radclient) = try await startServer()
+        // Pushes asked for in a challenge keep the server's timeout: 5 s here, to see one run out.
+        let (server, radclient) = try await startServer(["--auth-timeout", "5"])
         try addClient(server, [])
         _ = try workspace.pairPhone(server, user: "bob", platform: "apns")
 
@@ -132,6 +133,24 @@ struct RadiusEndToEndTests {
         let refused = try radclient.send(
             ["User-Name = \"bob\"", "User-Password = \"ok\"", "State = \(try #require(pushedAgain.state))"])
         #expect(refused.code == "Access-Reject", "\(refused.output)")
+
+        // Denied on the phone, or not answered before the push's deadline: Reject either way.
+        func pushRound() throws -> (number: Int, state: String) {
+            let first = try radclient.send(["User-Name = \"bob\"", "User-Password = \"pw\""])
+            let pushed = try radclient.send(
+                ["User-Name = \"bob\"", "User-Password = \"push\"", "State = \(try #require(first.state))"])
+            return (try shownNumber(pushed), try #require(pushed.state))
+        }
+        let toDeny = try pushRound()
+        #expect(try approveOnPhone("bob", decision: "deny").status == 0)
+        let deniedReply = try radclient.send(
+            ["User-Name = \"bob\"", "User-Password = \"ok\"", "State = \(toDeny.state)"])
+        #expect(deniedReply.code == "Access-Reject" && deniedReply.replyMessage == "Denied on the phone.")
+        let unanswered = try pushRound()
+        let timedOut = try radclient.send(
+            ["User-Name = \"bob\"", "User-Password = \"ok\"", "State = \(unanswered.state)"])
+        #expect(timedOut.code == "Access-Reject", "\(timedOut.output)")
+        #expect(timedOut.replyMessage == "No answer came from the phone in time.", "\(timedOut.output)")
 
         // The app's offline code works once; a wrong code is refused.
         let code = try #require(
@@ -203,6 +222,13 @@ struct RadiusEndToEndTests {
         #expect(accepted.attributes["Filter-Id"] == "vpn-users", "\(accepted.output)")
         #expect(
             accepted.attributes["Class"] == "0x7374616666", "Class 'staff' as radclient prints it: \(accepted.output)")
+
+        // Denied on the phone: Reject, and the first factor's attributes go nowhere.
+        let denying = try radclient.start(["User-Name = \"carol\"", "User-Password = \"right-password,push\""])
+        #expect(try approveOnPhone("carol", decision: "deny").status == 0)
+        denying.process.waitUntilExit()
+        let denied = Radclient.reply(try denying.result())
+        #expect(denied.code == "Access-Reject" && denied.attributes["Filter-Id"] == nil, "\(denied.output)")
 
         // The same client in push mode, with the password checked upstream first.
         try setClient(server, ["--mode", "push"])
