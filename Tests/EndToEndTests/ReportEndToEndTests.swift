@@ -12,6 +12,20 @@ struct ReportEndToEndTests {
         workspace = try DevWorkspace()
     }
 
+    @Test("log prune reads its day exactly: a day that does not exist is refused and nothing is deleted")
+    func pruneDates() async throws {
+        defer { workspace.remove() }
+        let server = try await workspace.startServer()
+        for bad in ["2026-02-30", "2026-13-01", "2026-2-3", "2026-02-03T00:00:00Z", "yesterday"] {
+            let refused = try workspace.admin(server, ["log", "prune", "--before", bad])
+            #expect(refused.status != 0)
+            #expect(refused.errors.contains("--before must be a day that exists"), "\(bad): \(refused.errors)")
+        }
+        let pruned = try workspace.admin(server, ["log", "prune", "--before", "2026-02-03"])
+        #expect(pruned.status == 0, "\(pruned.errors)")
+        #expect(pruned.output.contains("Deleted 0 rows older than 2026-02-03"), "\(pruned.output)")
+    }
+
     @Test("CSV with Chinese and Polish names, commas and quotes reads back unchanged")
     func csvRoundTrip() async throws {
         defer { workspace.remove() }

@@ -134,8 +134,9 @@ struct PruneCommand: AsyncParsableCommand {
     @Option(help: "The first day to keep, YYYY-MM-DD.") var before: String
 
     func run() async throws {
-        guard let date = try? Date(before, strategy: .iso8601.year().month().day()) else {
-            throw ValidationError("--before must be a day, YYYY-MM-DD")
+        // Read exactly: a day that does not exist (2026-02-30) is refused, never rolled over.
+        guard before.utf8.count == 10, let date = StrictDate.parse(before) else {
+            throw ValidationError("--before must be a day that exists, YYYY-MM-DD (not '\(before)')")
         }
         let result = try await connection.makeClient().request(
             "POST", "/v1/log/prune", body: PruneLogRequest(before: date), as: PruneLogResult.self)
