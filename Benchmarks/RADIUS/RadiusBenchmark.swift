@@ -112,7 +112,7 @@ struct Seed {
             RadiusClient(
                 name: "bench-vpn", secret: RadiusBenchmark.secret,
                 settings: RadiusClientSettings(network: try AddressRange("127.0.0.1"), mode: .append), createdAt: now))
-        let id = SecureRandom.bytes(8).map { String(format: "%02x", $0) }.joined()
+        let id = Hex.encode(SecureRandom.bytes(8))
         let keySecret = SecureRandom.token(byteCount: 32)
         _ = try await store.createRelyingParty(
             id: id, name: "bench-app", secretHash: SecretHash.sha256Hex(keySecret), now: now)

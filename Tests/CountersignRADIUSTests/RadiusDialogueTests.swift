@@ -70,9 +70,10 @@ import Testing
         #expect(piped == .init(firstFactorPassword: "a,b", action: .verifyCode("654321", method: .totp)))
     }
 
-    @Test func anAppPasswordIsReadAsOne() {
-        let typed = "abcdefgh12345678"
-        guard AppPassword.isWellFormed(typed) else { return }
-        #expect(decide(.challenge, typed, round: round(.factor)).action == .verifyCode(typed, method: .appPassword))
+    @Test func anAppPasswordIsReadAsOne() throws {
+        for typed in ["abcdefghjkmn2345", "abcd-efgh-jkmn-2345"] {
+            try #require(AppPassword.isWellFormed(typed))
+            #expect(decide(.challenge, typed, round: round(.factor)).action == .verifyCode(typed, method: .appPassword))
+        }
     }
 }

@@ -306,6 +306,21 @@ struct RadiusEndToEndTests {
         #expect(server.log.contains("RadSec is listening on tcp 127.0.0.1:\(radsecPort)"), "\(server.log)")
         try addClient(server, ["--mode", "append", "--timeout", "15"])
         _ = try workspace.pairPhone(server, user: "fay", platform: "apns")
+        // A TLS client without a certificate from the CA is refused in the handshake.
+        let tlsArguments = [
+            "s_client", "-connect", "127.0.0.1:\(radsecPort)", "-tls1_2", "-CAfile",
+            certificates.appendingPathComponent("ca.pem").path,
+        ]
+        let withoutCertificate = try Executables.run("/usr/bin/openssl", tlsArguments)
+        #expect(withoutCertificate.status != 0)
+        #expect(withoutCertificate.errors.contains("handshake failure"), "\(withoutCertificate.errors)")
+        let withCertificate = try Executables.run(
+            "/usr/bin/openssl",
+            tlsArguments + [
+                "-cert", certificates.appendingPathComponent("client.pem").path, "-key",
+                certificates.appendingPathComponent("client.key").path,
+            ])
+        #expect(withCertificate.status == 0, "\(withCertificate.errors)")
         let proxy = try await RadSecProxy(
             folder: certificates, radsecPort: radsecPort, secret: "nas-to-proxy-secret-01")
         defer { proxy.stop() }
@@ -386,5 +401,17 @@ struct RadiusEndToEndTests {
         #expect(text.contains("countersign_radius_dropped_total{reason=\"missing_message_authenticator\"}"), "\(text)")
         #expect(text.contains("countersign_radius_dropped_total{reason=\"bad_message_authenticator\"}"))
         #expect(text.contains("countersign_radius_dropped_total{reason=\"malformed\"}"))
+
+        // --message-authenticator check answers an old NAS that sends none; --delimiter splits there.
+        try setClient(server, ["--mode", "append", "--delimiter", "|", "--message-authenticator", "check"])
+        let old = try radclient.send(
+            ["User-Name = \"dan\"", "User-Password = \"x|000000\""], messageAuthenticator: false, timeout: 3)
+        #expect(old.code == "Access-Reject" && old.replyMessage?.contains("wrong") == true, "\(old.output)")
+        let listed = try workspace.admin(server, ["radius-client", "list"])
+        #expect(listed.output.contains("vpn") && listed.output.contains("append"), "\(listed.output)")
+        #expect(listed.output.contains("check"), "\(listed.output)")
+        #expect(try workspace.admin(server, ["radius-client", "delete", "vpn"]).status == 0)
+        let afterDelete = try radclient.send(["User-Name = \"dan\"", "User-Password = \"x|000000\""], timeout: 1)
+        #expect(afterDelete.code == nil, "a deleted client is not answered: \(afterDelete.output)")
     }
 }

@@ -31,7 +31,8 @@ public struct AddressRange: Sendable, Equatable, CustomStringConvertible {
         prefixLength = prefix
     }
 
-    /// The address's 4 or 16 bytes, or nil when it is not an address.
+    /// The address's 4 or 16 bytes, or nil when it is not an address: RFC 4291's text forms for
+    /// IPv6, four decimal octets for IPv4 (no leading zeros, no shorthand such as "127.1").
     public static func bytes(of text: String) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 16)
         if text.contains(":") { return inet_pton(AF_INET6, text, &buffer) == 1 ? buffer : nil }

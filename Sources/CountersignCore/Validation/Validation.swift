@@ -74,7 +74,7 @@ public enum Validation {
 
     /// An IPv4 address in dotted decimal or an IPv6 address in any of its text forms, as given.
     public static func ipAddress(_ value: String, field: String) throws(Failure) -> String {
-        guard value.utf8.count <= 45, IPAddressText.isValid(value) else {
+        guard value.utf8.count <= 45, AddressRange.bytes(of: value) != nil else {
             throw Failure("\(field) '\(value.prefix(45))' is not an IPv4 or IPv6 address")
         }
         return value

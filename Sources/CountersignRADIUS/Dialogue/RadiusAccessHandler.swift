@@ -124,7 +124,7 @@ struct RadiusAccessHandler: Sendable {
         carried: [RadiusAttribute]
     ) async throws -> Reply {
         // 32 bytes from the system's CSPRNG; only their hash is stored.
-        let state = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        let state = SecureRandom.bytes(32)
         let now = environment.clock.now()
         try await environment.store.saveRadiusRound(
             RadiusRound(
@@ -147,7 +147,7 @@ struct RadiusAccessHandler: Sendable {
     }
 
     static func hash(_ state: [UInt8]) -> String {
-        SHA256.hash(data: state).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: state))
     }
 
     /// What the upstream server's Accept carried, as it was stored between rounds (written by this

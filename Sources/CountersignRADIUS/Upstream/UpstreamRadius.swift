@@ -22,7 +22,7 @@ struct UpstreamRadius: Sendable {
     let group: any EventLoopGroup
 
     func check(user: String, password: String, server: UpstreamRadiusServer, logger: Logger) async -> Verdict {
-        let authenticator = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        let authenticator = SecureRandom.bytes(16)
         let request = RadiusPacket(
             code: .accessRequest, identifier: UInt8.random(in: 0...255), authenticator: authenticator,
             attributes: [
