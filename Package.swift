@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Domain types and rules, no I/O.
@@ -41,13 +42,15 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        // Storage protocol and its SQLite implementation.
+        // Storage roles and their two backends: SQLite (embedded) and PostgreSQL (several nodes).
         .target(
             name: "CountersignStore",
             dependencies: [
                 "CountersignCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
         ),

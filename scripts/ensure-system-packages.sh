@@ -7,8 +7,11 @@ needed=(libsqlite3-dev libcurl4-openssl-dev libssl-dev)
 # The test suite drives countersign-phone's interactive prompt in a real terminal through tmux.
 # The report test reads CSV back with Python's standard csv module, a reader independent of ours.
 # The RADIUS tests use FreeRADIUS's radclient as the VPN, FreeRADIUS as the first-factor server and
-# radsecproxy to reach RadSec.
-if [ "${COUNTERSIGN_FOR_TESTS:-0}" = 1 ]; then needed+=(tmux python3 freeradius-utils freeradius radsecproxy); fi
+# radsecproxy to reach RadSec. The PostgreSQL backend is tested against a throwaway server from
+# Debian's postgresql package.
+if [ "${COUNTERSIGN_FOR_TESTS:-0}" = 1 ]; then
+  needed+=(tmux python3 freeradius-utils freeradius radsecproxy postgresql)
+fi
 missing=()
 for package in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

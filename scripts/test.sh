@@ -11,4 +11,12 @@ if ! .build/python/bin/python -c 'import pyrad' 2>/dev/null; then
 fi
 
 swift build --build-tests
+
+# A throwaway PostgreSQL server for the run, on a free port, stopped and deleted however the run ends:
+# the store contract runs against it as well as SQLite, and so do the cluster's end-to-end tests.
+postgres_folder=$(mktemp -d /tmp/countersign-postgres-XXXXXX)
+trap './scripts/postgres-throwaway.sh stop "$postgres_folder"' EXIT
+COUNTERSIGN_TEST_POSTGRES_URL=$(./scripts/postgres-throwaway.sh start "$postgres_folder")
+export COUNTERSIGN_TEST_POSTGRES_URL COUNTERSIGN_REQUIRE_POSTGRES=1
+
 swift test --skip-build "$@"

@@ -33,6 +33,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case lastAdminToken(String)
     case radiusClientExists(String)
     case radiusClientNotFound(String)
+    /// The database could not be reached, or the connection to it broke; nothing was changed.
+    case databaseUnavailable(String)
+    /// The master key cannot open what the database holds: another node's key, or a wrong copy.
+    case masterKeyMismatch
 
     public var description: String {
         switch self {
@@ -69,6 +73,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "'\(name)' is the last admin token that works; make another before revoking it"
         case .radiusClientExists(let name): "a RADIUS client named '\(name)' already exists"
         case .radiusClientNotFound(let name): "no RADIUS client is named '\(name)'"
+        case .databaseUnavailable(let why): "the database is unavailable (\(why)); try again shortly"
+        case .masterKeyMismatch:
+            "the master key cannot open the secrets this database holds; every node sharing a database needs the same master key (COUNTERSIGN_MASTER_KEY or master.key)"
         case .tokenAssigned(let serial, let user):
             "token '\(serial)' is assigned to user '\(user)'; unassign it first"
         }

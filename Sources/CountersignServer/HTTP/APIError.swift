@@ -83,6 +83,8 @@ extension APIError {
             .adminTokenNotFound:
             return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
+        case .databaseUnavailable: return APIError(.serviceUnavailable, code: "database_unavailable", message)
+        case .masterKeyMismatch: return APIError(.internalServerError, code: "master_key_mismatch", message)
         }
     }
 

@@ -78,7 +78,4 @@ extension SQLiteRegistryStore {
         return try ProviderRecord.fetchOne(db, key: activation.providerId)
     }
 
-    static func appPasswordView(_ record: AppPasswordRecord) -> AppPasswordEntry {
-        AppPasswordEntry(id: record.id, name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
-    }
 }

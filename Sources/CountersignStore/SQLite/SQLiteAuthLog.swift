@@ -18,7 +18,6 @@ struct AuthLogLine {
 }
 
 extension SQLiteRegistryStore {
-    static let maxAuthLogPage = 1000
 
     /// Appends a row inside the caller's transaction, copying the user's details as they are now.
     static func appendLog(_ db: Database, _ line: AuthLogLine, origin: AuthLogOrigin, now: Date) throws {
@@ -82,13 +81,4 @@ extension SQLiteRegistryStore {
         }
     }
 
-    static func logEntry(_ record: AuthLogRecord) -> AuthLogRow {
-        AuthLogRow(
-            id: record.id ?? 0, time: record.time, user: record.userName, firstName: record.firstName,
-            lastName: record.lastName, email: record.email, phone: record.phone, deviceToken: record.deviceToken,
-            mode: record.mode, result: AuthLogResult(stored: record.result), outcome: record.outcome,
-            reason: record.reason, serverName: record.serverName, serverIP: record.serverIp, clientIP: record.clientIp,
-            application: record.application, transactionId: record.transactionId, client: record.relyingParty,
-            provider: record.provider)
-    }
 }

@@ -4,7 +4,6 @@ import GRDB
 
 // Hardware tokens: bulk import, assignment, and checking their codes.
 extension SQLiteRegistryStore {
-    static func tokenSecretPurpose(_ serial: String) -> String { "hardware-token-secret:\(serial.lowercased())" }
 
     public func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int {
         // Seal outside the write transaction: it is the slow part, and needs no database.
@@ -84,25 +83,4 @@ extension SQLiteRegistryStore {
         return record
     }
 
-    static func tokenView(_ record: HardwareTokenRecord, userName: String?) -> HardwareToken {
-        HardwareToken(
-            serial: record.serial, kind: TokenSeed.Kind(stored: record.kind),
-            algorithm: OATHAlgorithm(stored: record.algorithm), digits: record.digits,
-            period: record.period, user: userName, importedAt: record.importedAt, lastUsedAt: record.lastUsedAt)
-    }
-
-    /// The token as a generator the one-time-code rule can match against, its secret opened.
-    func tokenCandidate(_ token: HardwareTokenRecord) throws -> OneTimeCodeCandidate {
-        let secret = try secrets.open(token.secretSealed, purpose: Self.tokenSecretPurpose(token.serial))
-        let hotp = try HOTP(
-            secret: Array(secret), algorithm: OATHAlgorithm(stored: token.algorithm), digits: token.digits)
-        switch TokenSeed.Kind(stored: token.kind) {
-        case .hotp:
-            return OneTimeCodeCandidate(hotp: hotp, sequence: .hotp(nextCounter: UInt64(max(0, token.counter))))
-        case .totp:
-            return OneTimeCodeCandidate(
-                hotp: hotp,
-                sequence: .totp(period: token.period, lastUsedStep: token.lastStep.map { UInt64(max(0, $0)) }))
-        }
-    }
 }

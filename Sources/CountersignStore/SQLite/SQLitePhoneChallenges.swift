@@ -4,8 +4,6 @@ import GRDB
 
 // SMS codes and voice calls: started, verified or answered, and ended at their deadline.
 extension SQLiteRegistryStore {
-    static func phoneSecretPurpose(_ transactionId: String) -> String { "phone-challenge:\(transactionId)" }
-    static func telephonySettingsPurpose(_ provider: String) -> String { "provider-telephony-settings:\(provider)" }
 
     public func startPhoneChallenge(
         _ challenge: NewPhoneChallenge, limits: PhoneLimits, origin: AuthLogOrigin, now: Date
@@ -193,9 +191,6 @@ extension SQLiteRegistryStore {
 
     // MARK: Ending
 
-    static let smsExpiredReason = "the SMS code expired before it was used"
-    static let callTimeoutReason = VoiceAnswerRule.timeoutReason
-
     /// Ends pending phone challenges past their deadline as timeouts, with their log rows.
     static func expirePhoneChallenges(_ db: Database, origin: AuthLogOrigin, now: Date) throws -> [String] {
         let overdue = try PhoneChallengeRecord.filter(
@@ -227,10 +222,4 @@ extension SQLiteRegistryStore {
             origin: origin, now: now)
     }
 
-    static func transaction(_ record: PhoneChallengeRecord, userName: String) -> AuthTransaction {
-        AuthTransaction(
-            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .sms),
-            state: AuthState(stored: record.state), number: nil, reason: record.reason,
-            createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
-    }
 }

@@ -4,7 +4,6 @@ import GRDB
 
 // Push challenges: started with their pushes in one transaction, answered once, timed out by deadline.
 extension SQLiteRegistryStore {
-    static let timeoutReason = "no answer before the deadline"
 
     public func startPushChallenge(
         _ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date
@@ -222,17 +221,6 @@ extension SQLiteRegistryStore {
             pushesSinceWindowStart: recent)
     }
 
-    /// The signed challenge sealed with the phone's push key, or nil for a phone paired without one.
-    /// A key that does not open (a wrong master key) also gives nil: the phone then fetches the
-    /// challenge, which is slower but loses nothing.
-    func sealedForPush(_ signed: SignedChallenge, transactionId: String, device: DeviceRecord) -> String? {
-        guard let sealedKey = device.pushKeySealed,
-            let key = try? secrets.open(sealedKey, purpose: Self.pushKeyPurpose(device.id))
-        else { return nil }
-        return try? SealedPushChallenge.seal(
-            signed, key: key, deviceId: device.id, transactionId: transactionId)
-    }
-
     /// Checks a signed device request against the registry: the device still counts, and the
     /// request is newer than the last one accepted from it (which it then becomes). A device that is
     /// gone (its user deleted) counts no more than a removed one.
@@ -300,11 +288,4 @@ extension SQLiteRegistryStore {
         ).execute(arguments: [reason, now.stored, challengeId])
     }
 
-    static func transaction(_ record: ChallengeRecord, userName: String) -> AuthTransaction {
-        AuthTransaction(
-            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .push),
-            state: AuthState(stored: record.state), number: record.asksNumber ? record.number : nil,
-            reason: record.reason,
-            createdAt: record.createdAt, deadline: record.deadlineAt, answeredAt: record.answeredAt)
-    }
 }

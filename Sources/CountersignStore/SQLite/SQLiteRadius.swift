@@ -127,6 +127,4 @@ extension SQLiteRegistryStore {
             createdAt: row["created_at"])
     }
 
-    static func radiusSecretPurpose(_ id: String) -> String { "radius-client-secret:\(id)" }
-    static func radiusUpstreamSecretPurpose(_ id: String) -> String { "radius-upstream-secret:\(id)" }
 }

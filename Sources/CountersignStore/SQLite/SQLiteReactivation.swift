@@ -6,7 +6,6 @@ import GRDB
 // Re-activation: a new activation (and server key) for a provider, and every app pairing made under
 // the old one invalidated, in one transaction.
 extension SQLiteRegistryStore {
-    public static let reactivatedReason = "server re-activated"
 
     public func reactivate(
         providerName: String, force: Bool, serverKey: P256.Signing.PrivateKey, origin: AuthLogOrigin, now: Date
@@ -110,10 +109,6 @@ extension SQLiteRegistryStore {
                 arguments: [try secrets.seal(plain, purpose: purpose(new.name)), new.id])
         }
     }
-
-    /// Rowids per batch of `markSupersededDevices`: small enough that a waiting write is held for
-    /// milliseconds, not seconds.
-    static let supersededSweepSpan: Int64 = 10_000
 
     /// Writes "invalidated (server re-activated)", with the time of the re-activation, into the rows
     /// of superseded apps whose rowid lies in the next span after the cursor. Returns the next cursor,

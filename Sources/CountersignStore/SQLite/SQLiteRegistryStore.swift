@@ -359,11 +359,6 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    static func adminTokenEntry(_ record: AdminTokenRecord) -> AdminTokenEntry {
-        AdminTokenEntry(
-            name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, revokedAt: record.revokedAt)
-    }
-
     public func hasAdminTokens() async throws -> Bool {
         try await pool.read { db in try AdminTokenRecord.fetchCount(db) > 0 }
     }
@@ -372,10 +367,6 @@ public final class SQLiteRegistryStore: RegistryStore {
 // MARK: - Row helpers
 
 extension SQLiteRegistryStore {
-    static func serverKeyPurpose(_ activationId: String) -> String { "activation-server-key:\(activationId)" }
-    static func oathSecretPurpose(_ deviceId: String) -> String { "device-oath-secret:\(deviceId)" }
-    static func pushKeyPurpose(_ deviceId: String) -> String { "device-push-key:\(deviceId)" }
-    static func pushSettingsPurpose(_ provider: String) -> String { "provider-push-settings:\(provider)" }
 
     static func currentActivation(_ db: Database) throws -> ActivationRecord? {
         try ActivationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM activation WHERE is_current"))
@@ -411,17 +402,6 @@ extension SQLiteRegistryStore {
         return record
     }
 
-    static func providerView(_ record: ProviderRecord, currentProviderId: Int64?) throws -> Provider {
-        Provider(
-            name: record.name, billing: BillingModel(stored: record.billing), tenant: record.tenant,
-            createdAt: record.createdAt, isCurrent: currentProviderId != nil && record.id == currentProviderId,
-            settings: try providerSettings(record))
-    }
-
-    static func providerSettings(_ record: ProviderRecord) throws -> ProviderSettings {
-        try JSONDecoder().decode(ProviderSettings.self, from: Data(record.settings.utf8))
-    }
-
     public func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void)
         async throws -> Provider
     {
@@ -435,12 +415,6 @@ extension SQLiteRegistryStore {
         }
     }
 
-    static func activationView(_ record: ActivationRecord, providerName: String) -> Activation {
-        Activation(
-            id: record.id, provider: providerName, serverPublicKey: Base64URL.encode(record.serverPublicKey),
-            createdAt: record.createdAt, isCurrent: record.isCurrent)
-    }
-
     static func userView(_ record: UserRecord, _ db: Database) throws -> User {
         let activeDevices =
             try Int.fetchOne(
@@ -452,33 +426,9 @@ extension SQLiteRegistryStore {
         return userView(record, activeDevices: activeDevices)
     }
 
-    static func userView(_ record: UserRecord, activeDevices: Int) -> User {
-        User(
-            name: record.name, firstName: record.firstName, lastName: record.lastName, email: record.email,
-            phone: record.phone, country: record.country, status: UserStatus(stored: record.status),
-            createdAt: record.createdAt, activeDevices: activeDevices, lockedUntil: record.lockedUntil,
-            licensed: record.licensed, pushBlockedUntil: record.pushBlockedUntil)
-    }
-
     static func deviceView(_ record: DeviceRecord, _ db: Database) throws -> Device {
         let userName = try Self.cachedRecord(UserRecord.self, id: record.userId, db)?.name ?? "?"
         return deviceView(record, userName: userName, currentActivationId: try Self.currentActivation(db)?.id)
     }
 
-    /// An app paired under an activation that is no longer current is invalidated from the moment of
-    /// the re-activation, even before the background sweep has written that into its row.
-    static func deviceView(_ record: DeviceRecord, userName: String, currentActivationId: String?) -> Device {
-        var record = record
-        if record.status == DeviceStatus.active.rawValue, record.activationId != currentActivationId {
-            record.status = DeviceStatus.invalidated.rawValue
-            record.statusReason = reactivatedReason
-        }
-        return Device(
-            id: record.id, user: userName, activationId: record.activationId,
-            platform: DevicePlatform(stored: record.platform),
-            environment: PushEnvironment(stored: record.environment),
-            hasPushToken: record.pushToken != nil && record.pushTokenInvalidAt == nil, displayName: record.displayName,
-            status: DeviceStatus(stored: record.status), statusReason: record.statusReason,
-            createdAt: record.createdAt, lastSeenAt: record.lastSeenAt)
-    }
 }

@@ -36,7 +36,4 @@ extension SQLiteRegistryStore {
         }
     }
 
-    static func clientView(_ record: RelyingPartyRecord) -> RelyingParty {
-        RelyingParty(name: record.name, createdAt: record.createdAt, lastUsedAt: record.lastUsedAt)
-    }
 }

@@ -4,7 +4,6 @@ import GRDB
 
 // The FAQ's answer for a user who cannot get in: clear what they registered so they start again.
 extension SQLiteRegistryStore {
-    static let resetReason = "the user was reset by an administrator"
 
     /// In one transaction: removes the user's paired apps, deletes their app passwords, ends their
     /// pending sign-ins (push, SMS, voice) as failed with log rows, revokes unused activation codes,

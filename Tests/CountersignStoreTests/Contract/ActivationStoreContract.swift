@@ -10,7 +10,7 @@ struct ActivationStoreContract {
         "a server is activated once; the current activation names its provider and key",
         arguments: StoreBackend.allCases)
     func activate(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         #expect(try await store.currentActivation() == nil)
         _ = try await store.createProvider(NewProvider(name: "acme", billing: .perUser, tenant: nil), now: fixture.now)
@@ -58,7 +58,7 @@ struct ActivationStoreContract {
 
     @Test("within a tenant the new provider inherits the settings it lacks", arguments: StoreBackend.allCases)
     func carryOver(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         _ = try await store.createProvider(NewProvider(name: "old", billing: .perUser, tenant: "t"), now: fixture.now)
         _ = try await store.createProvider(NewProvider(name: "new", billing: .perUser, tenant: "t"), now: fixture.now)

@@ -9,7 +9,7 @@ struct CredentialStoreContract {
         "admin tokens are found by id while they work; they expire, are revoked, and the last one stays",
         arguments: StoreBackend.allCases)
     func adminTokens(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         #expect(try await store.hasAdminTokens() == false)
         try await store.createAdminToken(
@@ -37,7 +37,7 @@ struct CredentialStoreContract {
     @Test(
         "a client's key is found by id until the client is deleted; names are unique", arguments: StoreBackend.allCases)
     func clients(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         let client = try await store.createRelyingParty(id: "k1", name: "vpn", secretHash: "h", now: fixture.now)
         #expect(client.name == "vpn" && client.lastUsedAt == nil)
@@ -54,7 +54,7 @@ struct CredentialStoreContract {
 
     @Test("the audit trail reads back newest first, from a time on", arguments: StoreBackend.allCases)
     func audit(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         for (offset, action) in [(0.0, "POST /v1/users"), (60, "DELETE /v1/users/:name")] {
             try await store.appendAudit(

@@ -106,7 +106,7 @@ struct DeviceStoreContract {
         let activation = try #require(try await store.currentActivation())
         let key = try await store.serverSigningKey(activationId: activation.id)
         #expect(Base64URL.encode(key.publicKey.x963Representation) == activation.serverPublicKey)
-        let otherStore = try fixture.reopened(masterKey: SecretBox.generateMasterKey())
+        let otherStore = try await fixture.reopened(masterKey: SecretBox.generateMasterKey())
         await #expect(throws: SecretBox.Failure.cannotOpen) {
             try await otherStore.serverSigningKey(activationId: activation.id)
         }

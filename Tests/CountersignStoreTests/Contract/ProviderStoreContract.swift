@@ -9,7 +9,7 @@ struct ProviderStoreContract {
         "a provider is created once, read back by name, and its settings change in one step",
         arguments: StoreBackend.allCases)
     func providers(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         let created = try await store.createProvider(
             NewProvider(name: "acme", billing: .perAuthentication, tenant: "t1"), now: fixture.now)
@@ -47,7 +47,7 @@ struct ProviderStoreContract {
         try await store.setTelephonySettings(telephony, provider: "acme")
         #expect(try await store.telephonySettings(provider: "acme") == telephony)
 
-        let otherKey = try fixture.reopened(masterKey: SecretBox.generateMasterKey())
+        let otherKey = try await fixture.reopened(masterKey: SecretBox.generateMasterKey())
         await #expect(throws: SecretBox.Failure.cannotOpen) { try await otherKey.pushSettings(provider: "acme") }
         try await store.setTelephonySettings(nil, provider: "acme")
         #expect(try await store.telephonySettings(provider: "acme") == nil)

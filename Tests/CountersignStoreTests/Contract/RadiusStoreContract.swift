@@ -21,7 +21,7 @@ struct RadiusStoreContract {
         "clients keep every setting and both secrets; names are unique; changes and deletes take",
         arguments: StoreBackend.allCases)
     func clients(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         let vpn = try client("vpn")
         _ = try await store.addRadiusClient(vpn)
@@ -53,7 +53,7 @@ struct RadiusStoreContract {
         "a round is taken once, by its own client, before it expires; expired rounds are cleared",
         arguments: StoreBackend.allCases)
     func rounds(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         let now = fixture.now
         let round = RadiusRound(

@@ -1,15 +1,42 @@
 import CountersignCore
-import CountersignStore
 import Crypto
 import Foundation
 import Testing
 
+@testable import CountersignStore
+
 /// The backends the store contract runs against: every test in `Contract/` runs once for each.
 /// A new backend adds a case here and passes the same suite.
+///
+/// PostgreSQL joins when `COUNTERSIGN_TEST_POSTGRES_URL` names a server: the README's test command
+/// starts a throwaway one and sets it (and `COUNTERSIGN_REQUIRE_POSTGRES`, so that a run without
+/// it fails rather than passing on SQLite alone).
 enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
+    case postgres
+
+    static var allCases: [StoreBackend] { PostgresTestServer.location == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     var testDescription: String { rawValue }
+}
+
+/// The throwaway PostgreSQL server the test command started, if any. Each fixture gets a schema of
+/// its own in it, so tests running side by side never see each other's rows.
+enum PostgresTestServer {
+    static let location: PostgresLocation? = ProcessInfo.processInfo.environment["COUNTERSIGN_TEST_POSTGRES_URL"]
+        .flatMap { try? PostgresLocation(url: $0) }
+
+    /// A new, empty schema; the location that opens it.
+    static func freshSchema() async throws -> PostgresLocation {
+        guard var location else { throw PostgresTestServerMissing() }
+        let schema = "contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let database = PostgresDatabase(location: location, logger: .init(label: "contract"))
+        try await database.write { s in try await s.execute("CREATE SCHEMA \(schema)") }
+        location.searchPath = schema
+        return location
+    }
+
+    struct PostgresTestServerMissing: Error {}
 }
 
 /// A fresh, empty store of one backend, and what it takes to open the same data again as a
@@ -21,38 +48,62 @@ struct ContractStore: Sendable {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     private let location: Location
 
-    /// Where the data lives; deleted when the last copy of the fixture goes.
+    /// Where the data lives; a folder is deleted when the last copy of the fixture goes (a schema
+    /// goes with the throwaway server).
     final class Location: Sendable {
         let folder: URL
-        init(_ folder: URL) { self.folder = folder }
+        let postgres: PostgresLocation?
+        init(_ folder: URL, postgres: PostgresLocation?) {
+            self.folder = folder
+            self.postgres = postgres
+        }
         var sqlitePath: String { folder.appendingPathComponent("countersign.sqlite").path }
         deinit { try? FileManager.default.removeItem(at: folder) }
     }
 
-    init(_ backend: StoreBackend) throws {
+    init(_ backend: StoreBackend) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "countersign-contract-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         self.backend = backend
-        self.location = Location(folder)
+        self.location = Location(
+            folder, postgres: backend == .postgres ? try await PostgresTestServer.freshSchema() : nil)
         self.masterKey = SecretBox.generateMasterKey()
-        self.store = try Self.open(backend, location, masterKey: masterKey)
+        self.store = try await Self.open(backend, location, masterKey: masterKey)
     }
 
-    static func open(_ backend: StoreBackend, _ location: Location, masterKey: [UInt8]) throws -> any RegistryStore {
+    static func open(_ backend: StoreBackend, _ location: Location, masterKey: [UInt8], checkingKey: Bool = true)
+        async throws -> any RegistryStore
+    {
+        let secrets = try SecretBox(masterKey: masterKey)
         switch backend {
-        case .sqlite: try SQLiteRegistryStore.open(path: location.sqlitePath, secrets: SecretBox(masterKey: masterKey))
+        case .sqlite: return try SQLiteRegistryStore.open(path: location.sqlitePath, secrets: secrets)
+        case .postgres:
+            guard let postgres = location.postgres else { throw PostgresTestServer.PostgresTestServerMissing() }
+            if checkingKey {
+                return try await PostgresRegistryStore.open(location: postgres, secrets: secrets, nodeName: "contract")
+            }
+            // As a node would be that skipped the start-up check, to show the secrets themselves
+            // refuse another key.
+            let database = try await PostgresDatabase.open(location: postgres, logger: .init(label: "contract"))
+            return PostgresRegistryStore(database: database, secrets: secrets, nodeName: "contract", pushLease: 10)
         }
     }
 
-    /// The same data opened again, with this master key or another.
-    func reopened(masterKey other: [UInt8]? = nil) throws -> any RegistryStore {
-        try Self.open(backend, location, masterKey: other ?? masterKey)
+    /// The same data opened again, with this master key or another (past the start-up key check,
+    /// which `ActivationStoreContract` tests on its own).
+    func reopened(masterKey other: [UInt8]? = nil) async throws -> any RegistryStore {
+        try await Self.open(backend, location, masterKey: other ?? masterKey, checkingKey: other == nil)
+    }
+
+    /// Opens the data again as another node with another master key would, start-up check included.
+    func openedByNode(masterKey: [UInt8]) async throws -> any RegistryStore {
+        try await Self.open(backend, location, masterKey: masterKey)
     }
 
     /// Provider "acme", activated, and an enabled user "alice" (with a US phone number).
     static func seeded(_ backend: StoreBackend) async throws -> ContractStore {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         _ = try await fixture.store.createProvider(
             NewProvider(name: "acme", billing: .perUser, tenant: nil), now: fixture.now)
         _ = try await fixture.store.activate(

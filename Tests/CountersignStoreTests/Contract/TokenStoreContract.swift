@@ -9,7 +9,7 @@ struct TokenStoreContract {
 
     @Test("an import stores every token or none", arguments: StoreBackend.allCases)
     func allOrNothing(_ backend: StoreBackend) async throws {
-        let fixture = try ContractStore(backend)
+        let fixture = try await ContractStore(backend)
         let store = fixture.store
         #expect(
             try await store.importTokens(

@@ -1,0 +1,281 @@
+import CountersignCore
+import Foundation
+
+// One-time codes (the app's offline codes and hardware tokens), app passwords and hardware tokens.
+extension PostgresRegistryStore {
+    public func verifyOneTimeCode(
+        user name: String, code: String, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> AuthTransaction {
+        let attempt = CodeAttempt(userName: name, method: .totp, context: context, relyingParty: relyingParty)
+        return try await decideCode(attempt, policy: policy, origin: origin, now: now) { user, s in
+            try await self.checkOneTimeCode(code, user: user, s, now: now)
+        }
+    }
+
+    /// Checks the code against every app paired under the current activation and every hardware
+    /// token assigned to the user; the first match is spent.
+    func checkOneTimeCode(_ code: String, user: UserRecord, _ s: PostgresSession, now: Date) async throws -> CodeCheck {
+        guard let userId = user.id else { return .refused(.unknownUser(user.name)) }
+        let devices: [DeviceRecord]
+        if let activation = try await Self.currentActivation(s) {
+            devices = try await s.fetch(
+                DeviceRecord.self,
+                "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active' ORDER BY seq FOR UPDATE",
+                [userId, activation.id])
+        } else {
+            devices = []
+        }
+        let tokens = try await s.fetch(
+            HardwareTokenRecord.self, "SELECT * FROM hardware_token WHERE user_id = ? ORDER BY serial FOR UPDATE",
+            [userId])
+        guard !devices.isEmpty || !tokens.isEmpty else { return .refused(.noCodeGenerator(user.name)) }
+        var candidates: [OneTimeCodeCandidate] = []
+        for device in devices {
+            let secret = try secrets.open(device.oathSecretSealed, purpose: Self.oathSecretPurpose(device.id))
+            candidates.append(
+                try .authenticatorApp(secret: secret, lastUsedStep: device.oathLastStep.map { UInt64(max(0, $0)) }))
+        }
+        for token in tokens { candidates.append(try tokenCandidate(token)) }
+        guard let (index, mark) = OneTimeCodeMatch.first(code, in: candidates, at: now) else {
+            return .wrong(reason: "the code is wrong or was already used")
+        }
+        if index < devices.count {
+            var device = devices[index]
+            if case .lastUsedStep(let step) = mark { device.oathLastStep = Int64(clamping: step) }
+            try await s.update(device)
+            return .matched(credential: device.pushToken ?? device.id)
+        }
+        var token = tokens[index - devices.count]
+        switch mark {
+        case .lastUsedStep(let step): token.lastStep = Int64(clamping: step)
+        case .nextCounter(let counter): token.counter = Int64(clamping: counter)
+        }
+        token.lastUsedAt = now
+        try await s.update(token)
+        return .matched(credential: "token:\(token.serial)")
+    }
+
+    /// The frame every code method shares, in one transaction (see the SQLite store's): the user's
+    /// row is locked first, so the wrong-code count and the spent marks of two nodes add up.
+    func decideCode(
+        _ attempt: CodeAttempt, policy: LockoutPolicy, origin: AuthLogOrigin, now: Date,
+        check: @escaping @Sendable (UserRecord, PostgresSession) async throws -> CodeCheck
+    ) async throws -> AuthTransaction {
+        let outcome: Result<AuthTransaction, AuthRefusal> = try await database.write { s in
+            let user = try await s.fetchOne(
+                UserRecord.self, "SELECT * FROM \"user\" WHERE name = ? FOR UPDATE", [attempt.userName])
+            func log(_ result: AuthLogResult, _ outcome: String, _ reason: String?, credential: String? = nil)
+                async throws
+            {
+                try await Self.appendLog(
+                    s,
+                    AuthLogLine(
+                        user: user, userName: attempt.userName, deviceToken: credential, mode: attempt.method.rawValue,
+                        result: result, outcome: outcome, reason: reason, application: attempt.context.application,
+                        clientIP: attempt.context.clientIP, transactionId: attempt.transactionId,
+                        relyingParty: attempt.relyingParty),
+                    origin: origin, now: now)
+            }
+            func refuse(_ refusal: AuthRefusal) async throws -> Result<AuthTransaction, AuthRefusal> {
+                try await Self.logRefusal(
+                    s, refusal, user: user, userName: attempt.userName, mode: attempt.method,
+                    application: attempt.context.application, clientIP: attempt.context.clientIP,
+                    transactionId: attempt.transactionId, relyingParty: attempt.relyingParty, origin: origin, now: now)
+                return .failure(refusal)
+            }
+            func decided(_ state: AuthState, _ reason: String?) -> Result<AuthTransaction, AuthRefusal> {
+                .success(
+                    AuthTransaction(
+                        transactionId: attempt.transactionId, user: user?.name ?? attempt.userName,
+                        method: attempt.method, state: state, number: nil, reason: reason, createdAt: now,
+                        deadline: now, answeredAt: now))
+            }
+            if let refusal = SignInEligibility.refusal(
+                requestedName: attempt.userName, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
+            {
+                return try await refuse(refusal)
+            }
+            guard var user else { return try await refuse(.unknownUser(attempt.userName)) }
+            let lockout = CodeLockout(policy: policy)
+            if let refusal = lockout.refusal(user.codeAttemptCounters, now: now) { return try await refuse(refusal) }
+            let check = try await check(user, s)
+            let counters = lockout.counters(after: check, from: user.codeAttemptCounters, now: now)
+            if counters != user.codeAttemptCounters {
+                user.codeAttemptCounters = counters
+                try await s.update(user)
+            }
+            switch check {
+            case .refused(let refusal):
+                return try await refuse(refusal)
+            case .matched(let credential):
+                try await log(.success, AuthState.approved.rawValue, nil, credential: credential)
+                return decided(.approved, nil)
+            case .wrong(let reason):
+                try await log(.denied, AuthState.denied.rawValue, reason)
+                return decided(.denied, reason)
+            }
+        }
+        return try outcome.get()
+    }
+
+    // MARK: App passwords
+
+    public func createAppPassword(user name: String, name label: String?, passwordHash: String, now: Date)
+        async throws -> AppPasswordEntry
+    {
+        try await database.write { s in
+            let user = try await Self.userRecord(named: name, s)
+            guard let userId = user.id else { throw StoreError.userNotFound(name) }
+            let record = AppPasswordRecord(
+                id: UUID().uuidString.lowercased(), userId: userId, name: label, passwordHash: passwordHash,
+                createdAt: now, lastUsedAt: nil)
+            try await s.insert(record)
+            return Self.appPasswordView(record)
+        }
+    }
+
+    public func appPasswords(user name: String) async throws -> [AppPasswordEntry] {
+        try await database.read { s in
+            let user = try await Self.userRecord(named: name, s)
+            return try await s.fetch(
+                AppPasswordRecord.self, "SELECT * FROM app_password WHERE user_id = ? ORDER BY created_at, id",
+                [user.id]
+            ).map(Self.appPasswordView)
+        }
+    }
+
+    public func deleteAppPasswords(user name: String) async throws -> Int {
+        try await database.write { s in
+            let user = try await Self.userRecord(named: name, s)
+            return try await s.changes("DELETE FROM app_password WHERE user_id = ? RETURNING 1", [user.id])
+        }
+    }
+
+    public func deleteAppPassword(user name: String, id: String) async throws {
+        try await database.write { s in
+            let user = try await Self.userRecord(named: name, s)
+            let deleted = try await s.changes(
+                "DELETE FROM app_password WHERE user_id = ? AND id = ? RETURNING 1", [user.id, id])
+            guard deleted == 1 else { throw StoreError.appPasswordNotFound(user: user.name, id: id) }
+        }
+    }
+
+    public func appPasswordHashes(user name: String) async throws -> [(id: String, hash: String)] {
+        try await database.read { s in
+            try await s.rows(
+                """
+                SELECT app_password.id, app_password.password_hash FROM app_password
+                JOIN "user" ON "user".id = app_password.user_id WHERE "user".name = ?
+                """, [name]
+            ).map { PasswordHash(id: try $0[0].decode(String.self), hash: try $0[1].decode(String.self)) }
+        }.map { (id: $0.id, hash: $0.hash) }
+    }
+
+    private struct PasswordHash: Sendable {
+        let id: String
+        let hash: String
+    }
+
+    public func verifyAppPassword(
+        user name: String, matchedId: String?, context: AuthContext, relyingParty: String, policy: LockoutPolicy,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> AuthTransaction {
+        let attempt = CodeAttempt(userName: name, method: .appPassword, context: context, relyingParty: relyingParty)
+        return try await decideCode(attempt, policy: policy, origin: origin, now: now) { user, s in
+            guard let provider = try await Self.currentProvider(s) else { return .refused(.notActivated) }
+            guard try Self.providerSettings(provider).allowAppPasswords else { return .refused(.appPasswordsForbidden) }
+            let stored = try await s.fetch(
+                AppPasswordRecord.self, "SELECT * FROM app_password WHERE user_id = ?", [user.id])
+            guard !stored.isEmpty else { return .refused(.noAppPassword(user.name)) }
+            // Deleted between the hash comparison and now: no longer valid.
+            guard let matchedId, var record = stored.first(where: { $0.id == matchedId }) else {
+                return .wrong(reason: "the app password is wrong")
+            }
+            record.lastUsedAt = now
+            try await s.update(record)
+            return .matched(credential: "app-password:\(record.id)")
+        }
+    }
+
+    // MARK: Hardware tokens
+
+    public func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int {
+        // Seal outside the transaction: it is the slow part, and needs no database.
+        let records = try seeds.map { seed in
+            HardwareTokenRecord(
+                serial: seed.serial, kind: seed.kind.rawValue, algorithm: seed.algorithm.rawValue, digits: seed.digits,
+                period: seed.period, counter: Int64(clamping: seed.counter), lastStep: nil,
+                secretSealed: try secrets.seal(seed.secret, purpose: Self.tokenSecretPurpose(seed.serial)),
+                userId: nil, importedAt: now, lastUsedAt: nil)
+        }
+        return try await database.write { s in
+            for record in records {
+                // Checked first, so the refusal names the serial; the transaction then rolls back
+                // and nothing from this import is kept.
+                if try await s.value(String.self, "SELECT serial FROM hardware_token WHERE serial = ?", [record.serial])
+                    != nil
+                {
+                    throw StoreError.tokenExists(record.serial)
+                }
+                try await s.insert(record)
+            }
+            return records.count
+        }
+    }
+
+    public func tokens(user: String?) async throws -> [HardwareToken] {
+        try await database.read { s in
+            var sql = """
+                SELECT hardware_token.*, "user".name AS user_name FROM hardware_token
+                LEFT JOIN "user" ON "user".id = hardware_token.user_id
+                """
+            var values: [SQLValue] = []
+            if let user {
+                _ = try await Self.userRecord(named: user, s)
+                sql += " WHERE \"user\".name = ?"
+                values = [user]
+            }
+            sql += " ORDER BY hardware_token.serial"
+            return try await s.rows(sql, values).map { row in
+                Self.tokenView(
+                    try HardwareTokenRecord(from: PostgresRowDecoder(row: row)),
+                    userName: try row["user_name"].decode(String?.self))
+            }
+        }
+    }
+
+    public func assignToken(serial: String, user name: String) async throws -> HardwareToken {
+        try await database.write { s in
+            var token = try await Self.tokenRecord(serial: serial, s)
+            let user = try await Self.userRecord(named: name, s)
+            if let current = token.userId, current != user.id {
+                let holder = try await s.record(UserRecord.self, key: current)
+                throw StoreError.tokenAssigned(serial: token.serial, user: holder?.name ?? "?")
+            }
+            token.userId = user.id
+            try await s.update(token)
+            return Self.tokenView(token, userName: user.name)
+        }
+    }
+
+    public func unassignToken(serial: String) async throws -> HardwareToken {
+        try await database.write { s in
+            var token = try await Self.tokenRecord(serial: serial, s)
+            token.userId = nil
+            try await s.update(token)
+            return Self.tokenView(token, userName: nil)
+        }
+    }
+
+    public func deleteToken(serial: String) async throws {
+        try await database.write { s in try await s.delete(try await Self.tokenRecord(serial: serial, s)) }
+    }
+
+    static func tokenRecord(serial: String, _ s: PostgresSession) async throws -> HardwareTokenRecord {
+        guard let record = try await s.record(HardwareTokenRecord.self, key: serial) else {
+            throw StoreError.tokenNotFound(serial)
+        }
+        return record
+    }
+}

@@ -1,0 +1,226 @@
+import CountersignCore
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// A pool of connections to the server's PostgreSQL database, and the one way the store runs its
+/// transactions on it.
+///
+/// Every write runs SERIALIZABLE: whatever several nodes do at once, the outcome is one that some
+/// order of their transactions one after another would give, which is what the SQLite store's one
+/// writer gives for free. A transaction that loses such a race (SQLSTATE 40001, or a deadlock,
+/// 40P01) is run again from the start, so callers never see it; the work closures therefore only
+/// read and write the database, and any effect beyond it waits for the commit.
+public final class PostgresDatabase: Sendable {
+    let client: PostgresClient
+    let location: PostgresLocation
+    let logger: Logger
+    private let running: Task<Void, Never>
+    /// How long a caller waits for a connection before hearing that the database is unavailable.
+    let connectionWait: Duration
+
+    static let retryableStates: Set<String> = ["40001", "40P01"]
+    static let maxAttempts = 12
+
+    init(location: PostgresLocation, logger: Logger, connectionWait: Duration = .seconds(5)) {
+        var configuration = PostgresClient.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: Self.tls(location.tls))
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 16
+        if let searchPath = location.searchPath {
+            configuration.options.additionalStartupParameters = [("search_path", searchPath)]
+        }
+        configuration.options.additionalStartupParameters.append(("application_name", "countersign"))
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.location = location
+        self.logger = logger
+        self.connectionWait = connectionWait
+        let client = self.client
+        self.running = Task { await client.run() }
+    }
+
+    deinit { running.cancel() }
+
+    /// Connects, checks that the server answers, and brings the schema up to date.
+    public static func open(location: PostgresLocation, logger: Logger = Logger(label: "countersign.postgres"))
+        async throws -> PostgresDatabase
+    {
+        let database = PostgresDatabase(location: location, logger: logger)
+        try await database.migrate()
+        return database
+    }
+
+    static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    func migrate() async throws {
+        try await write { session in
+            // Per schema: installations in other schemas of the same database migrate side by side.
+            try await session.execute(
+                "SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", [PostgresMigrations.lockKey])
+            try await session.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
+            let applied = Set(
+                try await session.rows("SELECT name FROM schema_migration").map { try $0[0].decode(String.self) })
+            for migration in PostgresMigrations.all where !applied.contains(migration.name) {
+                for statement in Self.statements(migration.sql) { try await session.execute(statement) }
+                try await session.execute(
+                    "INSERT INTO schema_migration (name, applied_at) VALUES (?, now())", [migration.name])
+            }
+        }
+    }
+
+    /// Names of the migrations applied, for diagnostics and tests.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { session in
+            try await session.rows("SELECT name FROM schema_migration ORDER BY name").map {
+                try $0[0].decode(String.self)
+            }
+        }
+    }
+
+    /// A migration's statements: each ends with a `;` at the end of a line.
+    static func statements(_ sql: String) -> [String] {
+        sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }
+            .filter { !$0.isEmpty && !$0.split(separator: "\n").allSatisfy { $0.hasPrefix("--") } }
+    }
+
+    // MARK: Transactions
+
+    /// One SERIALIZABLE transaction, run again when it loses a race with another one.
+    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", work)
+    }
+
+    /// READ COMMITTED, for the outbox's claims: `FOR UPDATE SKIP LOCKED` hands each due message
+    /// to one node without any node waiting for another, which is what a queue needs.
+    func claim<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED", work)
+    }
+
+    /// A read-only snapshot: every statement in it sees the same committed state.
+    func read<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work)
+    }
+
+    private func transaction<T: Sendable>(
+        _ begin: String, _ work: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { session in
+                    try await session.execute(begin)
+                    do {
+                        let value = try await work(session)
+                        try await session.execute("COMMIT")
+                        return value
+                    } catch {
+                        try? await session.execute("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError
+                where attempt < Self.maxAttempts
+                && error.serverInfo?[.sqlState].map(Self.retryableStates.contains) == true
+            {
+                attempt += 1
+                // A short random pause, so that the same two transactions do not collide again.
+                try await Task.sleep(for: .microseconds(Int.random(in: 100...2000) * attempt))
+            } catch let error as PSQLError where error.serverInfo != nil {
+                throw PostgresRefusal(error)
+            }
+        }
+    }
+
+    /// A connection for `work`, or `StoreError.databaseUnavailable` when none comes in time or the
+    /// connection breaks: the caller answers 503 and the pool reconnects by itself. Only the wait
+    /// for a connection is bounded; once leased, the work runs to its end (a long migration too).
+    func withConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws
+        -> T
+    {
+        let client = self.client
+        let logger = self.logger
+        let wait = connectionWait
+        let location = self.location
+        let lease = LeaseRace()
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        guard lease.leased() else { throw CancellationError() }
+                        return try await work(PostgresSession(connection: connection, logger: logger))
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: wait)
+                    guard lease.gaveUp() else { return nil }
+                    throw StoreError.databaseUnavailable("no connection to \(location) within \(wait)")
+                }
+                while let result = try await group.next() {
+                    if let value = result {
+                        group.cancelAll()
+                        return value
+                    }
+                }
+                throw CancellationError()
+            }
+        } catch let error as PSQLError where error.serverInfo == nil {
+            // No server answer at all: the connection could not be made or was lost.
+            throw StoreError.databaseUnavailable("\(location): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: PSQLError) -> String {
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+}
+
+/// A statement PostgreSQL refused, in words: its message and SQLSTATE (postgres-nio's own
+/// description of the error is deliberately generic).
+public struct PostgresRefusal: Error, CustomStringConvertible {
+    public let sqlState: String
+    public let message: String
+
+    init(_ error: PSQLError) {
+        sqlState = error.serverInfo?[.sqlState] ?? "?????"
+        message = error.serverInfo?[.message] ?? "\(error.code)"
+    }
+
+    public var description: String { "PostgreSQL refused a statement: \(message) (SQLSTATE \(sqlState))" }
+}
+
+/// Decides, once, whether a connection came before the wait ran out: either the work starts on
+/// it, or the caller is told the database is unavailable, never both (no transaction is begun and
+/// then abandoned).
+final class LeaseRace: Sendable {
+    private let state = Mutex<(leased: Bool, gaveUp: Bool)>((false, false))
+
+    /// True when the work may start: the wait has not run out.
+    func leased() -> Bool {
+        state.withLock {
+            guard !$0.gaveUp else { return false }
+            $0.leased = true
+            return true
+        }
+    }
+
+    /// True when the wait ran out with no connection.
+    func gaveUp() -> Bool {
+        state.withLock {
+            guard !$0.leased else { return false }
+            $0.gaveUp = true
+            return true
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// Where the PostgreSQL database is, read from a `postgres://user:password@host:port/database` URL
+/// (`postgresql://` too). Query items: `sslmode` (`disable`, `prefer` or `require`; `prefer` when
+/// absent, as libpq does) and `search_path` (a schema, for several installations in one database).
+public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
+    public enum TLSMode: String, Sendable { case disable, prefer, require }
+
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var tls: TLSMode
+    public var searchPath: String?
+
+    public init(
+        host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
+        tls: TLSMode = .prefer, searchPath: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.tls = tls
+        self.searchPath = searchPath
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// URLs are bounded: one from an environment variable or a flag is never a megabyte.
+    static let maxLength = 2048
+
+    public init(url text: String) throws {
+        func invalid(_ why: String) -> Invalid {
+            Invalid(
+                description:
+                    "the database URL is not usable: \(why) (expected postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+        }
+        guard text.utf8.count <= Self.maxLength else { throw invalid("it is longer than \(Self.maxLength) bytes") }
+        guard let components = URLComponents(string: text) else { throw invalid("it is not a URL") }
+        guard let scheme = components.scheme?.lowercased(), scheme == "postgres" || scheme == "postgresql" else {
+            throw invalid("its scheme must be postgres:// or postgresql://")
+        }
+        guard let host = components.host, !host.isEmpty else { throw invalid("it names no host") }
+        guard let user = components.user, !user.isEmpty else { throw invalid("it names no user") }
+        let port = components.port ?? 5432
+        guard (1...65535).contains(port) else { throw invalid("port \(port) is out of range") }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty, !database.contains("/") else { throw invalid("it names no database after the host") }
+        var tls = TLSMode.prefer
+        var searchPath: String?
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value.flatMap(TLSMode.init(rawValue:)) else {
+                    throw invalid("sslmode must be disable, prefer or require")
+                }
+                tls = mode
+            case "search_path":
+                guard let value = item.value, Self.isPlainName(value) else {
+                    throw invalid("search_path must be one schema name of letters, digits and _")
+                }
+                searchPath = value
+            default:
+                throw invalid("'\(item.name)' is not a setting Countersign reads (sslmode, search_path)")
+            }
+        }
+        self.init(
+            host: host, port: port, user: user, password: components.password, database: database, tls: tls,
+            searchPath: searchPath)
+    }
+
+    static func isPlainName(_ text: String) -> Bool {
+        !text.isEmpty && text.count <= 63
+            && text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && CharacterSet.alphanumerics.contains($0)) }
+    }
+
+    /// The URL without its password, for logs and error messages.
+    public var description: String {
+        "postgres://\(user)@\(host):\(port)/\(database)" + (searchPath.map { "?search_path=\($0)" } ?? "")
+    }
+}

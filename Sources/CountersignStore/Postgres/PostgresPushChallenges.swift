@@ -1,0 +1,276 @@
+import CountersignCore
+import Foundation
+
+// Push challenges: started with their pushes in one transaction, answered once, timed out by deadline.
+extension PostgresRegistryStore {
+    public func startPushChallenge(
+        _ challenge: NewPushChallenge, limits: PushLimits, origin: AuthLogOrigin, now: Date
+    ) async throws -> StartedPushChallenge {
+        let details = challenge.details
+        // A refusal is returned, not thrown, so that its log row commits with the transaction.
+        let outcome: Result<StartedPushChallenge, AuthRefusal> = try await database.write { s in
+            let pushEncoder = APIJSON.makeEncoder()
+            let user = try await Self.user(named: details.user, s)
+            func refuse(_ refusal: AuthRefusal) async throws -> Result<StartedPushChallenge, AuthRefusal> {
+                try await Self.logRefusal(
+                    s, refusal, user: user, userName: details.user, mode: .push, application: details.application,
+                    clientIP: details.clientIP, transactionId: nil, relyingParty: challenge.relyingParty,
+                    origin: origin, now: now)
+                return .failure(refusal)
+            }
+            guard let activation = try await Self.currentActivation(s) else { return try await refuse(.notActivated) }
+            guard activation.id == details.activationId else { throw StoreError.activationChanged }
+            if let refusal = SignInEligibility.refusal(
+                requestedName: details.user, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
+            {
+                return try await refuse(refusal)
+            }
+            guard let user, let userId = user.id else { return try await refuse(.unknownUser(details.user)) }
+            // The user's row is locked: two nodes admitting pushes for one user take turns, so the
+            // limits on pending pushes count both.
+            try await s.execute("SELECT 1 FROM \"user\" WHERE id = ? FOR UPDATE", [userId])
+            let devices = try await s.fetch(
+                DeviceRecord.self,
+                "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active' ORDER BY seq",
+                [userId, activation.id])
+            let admission = PushAdmission(limits: limits)
+            let facts = try await Self.pushAdmissionFacts(
+                s, userId: userId, devices: devices.count, blockedUntil: user.pushBlockedUntil, admission: admission,
+                now: now)
+            if let refusal = admission.refusal(userName: user.name, facts: facts, now: now) {
+                return try await refuse(refusal)
+            }
+            let record = ChallengeRecord(
+                id: details.transactionId, userId: userId, activationId: activation.id,
+                method: AuthMethod.push.rawValue, requestedMethod: challenge.requestedMethod.rawValue,
+                number: challenge.number, application: details.application, clientIp: details.clientIP,
+                location: details.location, relyingParty: challenge.relyingParty,
+                signedDetails: challenge.signed.details, signature: challenge.signed.signature, createdAt: now,
+                deadlineAt: details.deadline, state: AuthState.pending.rawValue, reason: nil, answeredAt: nil,
+                answeredDeviceId: nil, asksNumber: challenge.asksForNumber)
+            try await s.insert(record)
+            // Poll-only phones and phones whose token died fetch the challenge when they poll.
+            for device in devices
+            where device.platform != DevicePlatform.pollOnly.rawValue && device.pushToken != nil
+                && device.pushTokenInvalidAt == nil
+            {
+                let pushData = ChallengePushData(
+                    transactionId: details.transactionId, activationId: details.activationId,
+                    sealedChallenge: self.sealedForPush(
+                        challenge.signed, transactionId: details.transactionId, device: device))
+                _ = try await Self.enqueuePush(
+                    s, deviceId: device.id, payload: String(decoding: try pushEncoder.encode(pushData), as: UTF8.self),
+                    collapseId: details.transactionId, deadline: details.deadline, now: now)
+            }
+            try await s.execute(
+                "UPDATE relying_party SET last_used_at = ? WHERE name = ?", [now, challenge.relyingParty])
+            return .success(
+                StartedPushChallenge(
+                    transaction: Self.transaction(record, userName: user.name),
+                    devicePublicKeys: devices.map { ($0.id, $0.publicKey) }))
+        }
+        return try outcome.get()
+    }
+
+    public func transaction(id: String, relyingParty: String) async throws -> AuthTransaction {
+        try await database.read { s in
+            // Another client's transaction is as unknown as a made-up one.
+            guard let record = try await s.record(ChallengeRecord.self, key: id) else {
+                // SMS codes and voice calls are transactions too.
+                guard let phone = try await s.record(PhoneChallengeRecord.self, key: id),
+                    phone.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
+                else { throw StoreError.challengeNotFound(id) }
+                let userName = try await s.record(UserRecord.self, key: phone.userId)?.name ?? "?"
+                return Self.transaction(phone, userName: userName)
+            }
+            guard record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame else {
+                throw StoreError.challengeNotFound(id)
+            }
+            let userName = try await s.record(UserRecord.self, key: record.userId)?.name ?? "?"
+            return Self.transaction(record, userName: userName)
+        }
+    }
+
+    public func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws
+        -> [SignedChallenge]
+    {
+        try await database.write { s in
+            let device = try await Self.acceptDeviceRequest(
+                s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
+            return try await s.fetch(
+                ChallengeRecord.self,
+                """
+                SELECT * FROM challenge WHERE user_id = ? AND activation_id = ? AND state = 'pending'
+                AND deadline_at > ? ORDER BY created_at
+                """, [device.userId, device.activationId, now]
+            ).map { SignedChallenge(details: $0.signedDetails, signature: $0.signature) }
+        }
+    }
+
+    public func answerChallenge(
+        id: String, deviceId: String, answer: ChallengeAnswer, requestTimestampMillis: Int64, limits: PushLimits,
+        origin: AuthLogOrigin, now: Date
+    ) async throws -> ChallengeAnswerOutcome {
+        try await database.write { s in
+            let device = try await Self.acceptDeviceRequest(
+                s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
+            // A challenge for another user or activation is as unknown as a made-up one.
+            guard
+                var challenge = try await s.fetchOne(
+                    ChallengeRecord.self, "SELECT * FROM challenge WHERE id = ? FOR UPDATE", [id]),
+                challenge.userId == device.userId, challenge.activationId == device.activationId
+            else { throw StoreError.challengeNotFound(id) }
+            guard var user = try await s.record(UserRecord.self, key: challenge.userId) else {
+                throw StoreError.challengeNotFound(id)
+            }
+            let decision = ChallengeAnswerRule.decide(
+                state: AuthState(stored: challenge.state), deadline: challenge.deadlineAt, number: challenge.number,
+                asksForNumber: challenge.asksNumber, answer: answer, fraudBlock: limits.fraudBlock, now: now)
+            let state: AuthState
+            let reason: String?
+            switch decision {
+            case .tooLate(let endsChallenge):
+                if endsChallenge { try await Self.timeOut(s, &challenge, user: user, origin: origin, now: now) }
+                return .tooLate
+            case .alreadyAnswered(let first):
+                return .alreadyAnswered(state: first)
+            case .decided(let decided, let why, let blockPushUntil):
+                (state, reason) = (decided, why)
+                if let blockPushUntil {
+                    user.pushBlockedUntil = blockPushUntil
+                    try await s.update(user)
+                }
+            }
+            challenge.state = state.rawValue
+            challenge.reason = reason
+            challenge.answeredAt = now
+            challenge.answeredDeviceId = device.id
+            try await Self.saveOutcome(challenge, s)
+            try await Self.cancelQueuedPushes(s, challengeId: id, reason: "answered", now: now)
+            try await Self.appendLog(
+                s,
+                AuthLogLine(
+                    user: user, userName: user.name, deviceToken: device.pushToken ?? device.id,
+                    mode: challenge.method, result: state == .approved ? .success : .denied, outcome: state.rawValue,
+                    reason: reason, application: challenge.application, clientIP: challenge.clientIp,
+                    transactionId: challenge.id, relyingParty: challenge.relyingParty),
+                origin: origin, now: now)
+            return .recorded(transaction: Self.transaction(challenge, userName: user.name))
+        }
+    }
+
+    /// Safe with any number of nodes sweeping at once: the overdue rows are locked as they are
+    /// read and rows another sweeper holds are skipped, and each row is ended only while still
+    /// pending, so no timeout and no log row is ever written twice.
+    public func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String] {
+        try await database.write { s in
+            let overdue = try await s.fetch(
+                ChallengeRecord.self,
+                """
+                SELECT * FROM challenge WHERE state = 'pending' AND deadline_at <= ?
+                ORDER BY deadline_at LIMIT ? FOR UPDATE SKIP LOCKED
+                """, [now, Self.sweepBatch])
+            for var challenge in overdue {
+                let user = try await s.record(UserRecord.self, key: challenge.userId)
+                try await Self.timeOut(s, &challenge, user: user, origin: origin, now: now)
+            }
+            return overdue.map(\.id) + (try await Self.expirePhoneChallenges(s, origin: origin, now: now))
+        }
+    }
+
+    /// Rows one sweep ends at most; the sweeper comes back at once for the rest.
+    static var sweepBatch: Int { 500 }
+
+    public func nextChallengeDeadline() async throws -> Date? {
+        try await database.read { s in
+            try await s.value(
+                Date.self,
+                """
+                SELECT MIN(deadline) FROM (
+                SELECT MIN(deadline_at) AS deadline FROM challenge WHERE state = 'pending'
+                UNION ALL SELECT MIN(deadline_at) FROM phone_challenge WHERE state = 'pending') AS due
+                """)
+        }
+    }
+
+    public func defaultMethod(user name: String, now: Date) async throws -> AuthMethod {
+        try await database.read { s in
+            guard let user = try await Self.user(named: name, s), let userId = user.id,
+                let activation = try await Self.currentActivation(s)
+            else { return .push }
+            let paired =
+                try await s.value(
+                    Bool.self,
+                    "SELECT EXISTS (SELECT 1 FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active')",
+                    [userId, activation.id]) ?? false
+            return AutoMethodRule.method(
+                pairedApps: paired, pushBlockedUntil: user.pushBlockedUntil, hasPhone: user.phone != nil, now: now)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func pushAdmissionFacts(
+        _ s: PostgresSession, userId: Int64, devices: Int, blockedUntil: Date?, admission: PushAdmission, now: Date
+    ) async throws -> PushAdmission.Facts {
+        let pending =
+            try await s.value(
+                Int.self, "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?",
+                [userId, now]) ?? 0
+        let lastApproval = try await s.value(
+            Date.self,
+            """
+            SELECT answered_at FROM challenge WHERE user_id = ? AND state = 'approved'
+            ORDER BY answered_at DESC LIMIT 1
+            """, [userId])
+        let windowStart = admission.windowStart(now: now, lastApproval: lastApproval)
+        let recent =
+            try await s.value(
+                Int.self, "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?",
+                [userId, windowStart]) ?? 0
+        return PushAdmission.Facts(
+            activeDevices: devices, pushBlockedUntil: blockedUntil, pendingPushes: pending,
+            pushesSinceWindowStart: recent)
+    }
+
+    static func saveOutcome(_ challenge: ChallengeRecord, _ s: PostgresSession) async throws {
+        try await s.execute(
+            "UPDATE challenge SET state = ?, reason = ?, answered_at = ?, answered_device_id = ? WHERE id = ?",
+            [challenge.state, challenge.reason, challenge.answeredAt, challenge.answeredDeviceId, challenge.id])
+    }
+
+    static func timeOut(
+        _ s: PostgresSession, _ challenge: inout ChallengeRecord, user: UserRecord?, origin: AuthLogOrigin, now: Date
+    ) async throws {
+        try await end(s, &challenge, state: .timeout, reason: timeoutReason, user: user, origin: origin, now: now)
+    }
+
+    /// Ends a pending push challenge without an answer (timeout, re-activation, user reset): records
+    /// why, cancels its queued pushes and writes its log row.
+    static func end(
+        _ s: PostgresSession, _ challenge: inout ChallengeRecord, state: AuthState, reason: String, user: UserRecord?,
+        origin: AuthLogOrigin, now: Date
+    ) async throws {
+        challenge.state = state.rawValue
+        challenge.reason = reason
+        challenge.answeredAt = now
+        try await saveOutcome(challenge, s)
+        try await cancelQueuedPushes(s, challengeId: challenge.id, reason: reason, now: now)
+        try await appendLog(
+            s,
+            AuthLogLine(
+                user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied,
+                outcome: state.rawValue, reason: reason, application: challenge.application,
+                clientIP: challenge.clientIp, transactionId: challenge.id, relyingParty: challenge.relyingParty),
+            origin: origin, now: now)
+    }
+
+    /// Pushes for a decided challenge are worthless: the other phones need not be woken.
+    static func cancelQueuedPushes(_ s: PostgresSession, challengeId: String, reason: String, now: Date) async throws {
+        try await s.execute(
+            """
+            UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
+            WHERE collapse_id = ? AND state = 'queued'
+            """, [reason, now, challengeId])
+    }
+}

@@ -1,0 +1,75 @@
+import CountersignCore
+import Foundation
+
+// The lookups every part of the Postgres store shares, inside the caller's transaction.
+extension PostgresRegistryStore {
+    static func currentActivation(_ s: PostgresSession) async throws -> ActivationRecord? {
+        try await s.fetchOne(ActivationRecord.self, "SELECT * FROM activation WHERE is_current")
+    }
+
+    static func currentProvider(_ s: PostgresSession) async throws -> ProviderRecord? {
+        guard let activation = try await currentActivation(s) else { return nil }
+        return try await s.record(ProviderRecord.self, key: activation.providerId)
+    }
+
+    static func providerRecord(named name: String, _ s: PostgresSession) async throws -> ProviderRecord {
+        guard let record = try await s.fetchOne(ProviderRecord.self, "SELECT * FROM provider WHERE name = ?", [name])
+        else { throw StoreError.providerNotFound(name) }
+        return record
+    }
+
+    /// The user a sign-in names, if there is one.
+    static func user(named name: String, _ s: PostgresSession) async throws -> UserRecord? {
+        try await s.fetchOne(UserRecord.self, "SELECT * FROM \"user\" WHERE name = ?", [name])
+    }
+
+    static func userRecord(named name: String, _ s: PostgresSession) async throws -> UserRecord {
+        guard let record = try await user(named: name, s) else { throw StoreError.userNotFound(name) }
+        return record
+    }
+
+    static func deviceRecord(id: String, _ s: PostgresSession) async throws -> DeviceRecord {
+        guard let record = try await s.record(DeviceRecord.self, key: id) else { throw StoreError.deviceNotFound(id) }
+        return record
+    }
+
+    static func userView(_ record: UserRecord, _ s: PostgresSession) async throws -> User {
+        let activeDevices =
+            try await s.value(
+                Int.self,
+                """
+                SELECT COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
+                WHERE device.user_id = ? AND device.status = 'active' AND activation.is_current
+                """, [record.id]) ?? 0
+        return userView(record, activeDevices: activeDevices)
+    }
+
+    static func deviceView(_ record: DeviceRecord, _ s: PostgresSession) async throws -> Device {
+        let userName = try await s.record(UserRecord.self, key: record.userId)?.name ?? "?"
+        return deviceView(record, userName: userName, currentActivationId: try await currentActivation(s)?.id)
+    }
+
+    /// Checks a signed device request against the registry: the device still counts, and the
+    /// request is newer than the last one accepted from it (which it then becomes). The row is
+    /// locked, so two nodes cannot both accept the same timestamp.
+    static func acceptDeviceRequest(
+        _ s: PostgresSession, deviceId: String, requestTimestampMillis: Int64, now: Date
+    ) async throws -> DeviceRecord {
+        guard
+            var device = try await s.fetchOne(
+                DeviceRecord.self, "SELECT * FROM device WHERE id = ? FOR UPDATE", [deviceId])
+        else { throw StoreError.deviceNotActivated }
+        let current = try await s.value(
+            Bool.self, "SELECT is_current FROM activation WHERE id = ?", [device.activationId])
+        guard device.status == DeviceStatus.active.rawValue, current == true else {
+            throw StoreError.deviceNotActivated
+        }
+        guard requestTimestampMillis > device.lastRequestMs else { throw StoreError.replayedRequest }
+        device.lastRequestMs = requestTimestampMillis
+        device.lastSeenAt = now
+        try await s.execute(
+            "UPDATE device SET last_request_ms = ?, last_seen_at = ? WHERE id = ?",
+            [requestTimestampMillis, now, device.id])
+        return device
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster on a free loopback port, for the test suite and for trying a
+# cluster of nodes by hand.
+#   scripts/postgres-throwaway.sh start FOLDER   prints the database URL; the cluster lives in FOLDER
+#   scripts/postgres-throwaway.sh stop FOLDER    stops it and deletes FOLDER
+# PostgreSQL refuses to run as root, so under root (as in CI) it runs as the postgres user.
+set -euo pipefail
+action=${1:?usage: postgres-throwaway.sh start|stop FOLDER}
+folder=${2:?usage: postgres-throwaway.sh start|stop FOLDER}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$bin" ]; then echo "error: PostgreSQL's server is not installed (Debian package postgresql)" >&2; exit 1; fi
+
+if [ "$(id -u)" -eq 0 ]; then as_owner=(runuser -u postgres --); else as_owner=(); fi
+
+case "$action" in
+start)
+  mkdir -p "$folder"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$folder"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+  printf '%s\n' "$password" >"$folder/.password"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$folder/.password"
+  "${as_owner[@]}" "$bin/initdb" -D "$folder/data" -U countersign --pwfile="$folder/.password" \
+    --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$folder/initdb.log" 2>&1 \
+    || { cat "$folder/initdb.log" >&2; exit 1; }
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 30 \
+    -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c shared_buffers=64MB" \
+    start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
+  PGPASSWORD=$password "$bin/createdb" -w -h 127.0.0.1 -p "$port" -U countersign countersign </dev/null
+  echo "postgres://countersign:$password@127.0.0.1:$port/countersign?sslmode=disable"
+  ;;
+stop)
+  if [ -d "$folder/data" ]; then "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  rm -rf "$folder"
+  ;;
+*) echo "usage: postgres-throwaway.sh start|stop FOLDER" >&2; exit 2 ;;
+esac
