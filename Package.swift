@@ -120,6 +120,7 @@ let package = Package(
                 "CountersignCore",
                 "CountersignClient",
                 "CountersignServer",
+                "CountersignStore",
                 "CountersignRADIUS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -67,11 +67,27 @@ public struct ServerEnvironment: Sendable {
     public let events: EventStream
     /// The RADIUS clients the listener matches packets against.
     public let radiusClients: RadiusClientDirectory
+    /// Set when several nodes share the store.
+    public let cluster: Cluster?
+
+    /// What a node sharing its store with others has beyond a lone server.
+    public struct Cluster: Sendable {
+        public let nodes: any NodeRegistry
+        /// The longest a long-poll waits before reading the store again (a lost wake-up's cost).
+        public let recheck: Duration
+
+        public init(nodes: any NodeRegistry, recheck: Duration) {
+            self.nodes = nodes
+            self.recheck = recheck
+        }
+    }
 
     public init(
         store: any RegistryStore, clock: any WallClock = SystemWallClock(), settings: ServerSettings,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), events: EventStream = EventStream()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), events: EventStream = EventStream(),
+        cluster: Cluster? = nil
     ) {
+        self.cluster = cluster
         self.store = store
         self.clock = clock
         self.settings = settings

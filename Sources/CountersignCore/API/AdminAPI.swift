@@ -112,13 +112,44 @@ public struct StatusView: Codable, Sendable {
     /// Active devices paired under the current activation.
     public var activeDevices: Int
     public var devices: Int
+    /// With several nodes on one database: each node, and how far its clock is from the database's.
+    public var nodes: [ClusterNode]?
 
-    public init(serverName: String, activation: ActivationView?, users: Int, activeDevices: Int, devices: Int) {
+    public init(
+        serverName: String, activation: ActivationView?, users: Int, activeDevices: Int, devices: Int,
+        nodes: [ClusterNode]? = nil
+    ) {
+        self.nodes = nodes
         self.serverName = serverName
         self.activation = activation
         self.users = users
         self.activeDevices = activeDevices
         self.devices = devices
+    }
+}
+
+/// One node sharing the database, as its last heartbeat left it.
+public struct ClusterNode: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var startedAt: Date
+    /// The database's time at the node's last heartbeat.
+    public var lastSeen: Date
+    /// The node's clock minus the database's, at that heartbeat. Deadlines are decided by each
+    /// node's clock, so nodes must keep theirs in step (NTP); this shows when one does not.
+    public var clockOffsetMilliseconds: Int
+    /// Heard from within the last few heartbeats.
+    public var live: Bool
+
+    public init(
+        name: String, version: String, startedAt: Date, lastSeen: Date, clockOffsetMilliseconds: Int, live: Bool
+    ) {
+        self.name = name
+        self.version = version
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+        self.clockOffsetMilliseconds = clockOffsetMilliseconds
+        self.live = live
     }
 }
 

@@ -16,17 +16,52 @@ public struct CountersignApplication: Sendable {
     /// service that returned would stop the whole server.
     public let services: [any Service]
 
-    public static func build(_ configuration: ServerConfiguration) throws -> CountersignApplication {
-        let secrets = try SecretBox(masterKey: configuration.masterKey)
-        let store: any RegistryStore
+    /// Opens the configured store (for PostgreSQL: connects, migrates and checks the master key,
+    /// before anything is served) and builds the application on it.
+    public static func open(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "countersign"))
+        async throws -> CountersignApplication
+    {
         switch configuration.storage {
-        case .sqlite(let path): store = try SQLiteRegistryStore.open(path: path, secrets: secrets)
+        case .sqlite: return try build(configuration)
+        case .postgres(let location, let node):
+            let store = try await PostgresRegistryStore.open(
+                location: location, secrets: try SecretBox(masterKey: configuration.masterKey), nodeName: node,
+                pushLease: configuration.intervals.pushLease, logger: Logger(label: "countersign.postgres"))
+            return assemble(configuration, store: store, cluster: store)
         }
+    }
+
+    /// Builds the application on the embedded SQLite store (what tests of one server use).
+    public static func build(_ configuration: ServerConfiguration) throws -> CountersignApplication {
+        switch configuration.storage {
+        case .sqlite(let path):
+            let store = try SQLiteRegistryStore.open(
+                path: path, secrets: try SecretBox(masterKey: configuration.masterKey))
+            return assemble(configuration, store: store, cluster: nil)
+        case .postgres:
+            throw Validation.Failure("a PostgreSQL store is opened with CountersignApplication.open")
+        }
+    }
+
+    static func assemble(
+        _ configuration: ServerConfiguration, store: any RegistryStore, cluster: PostgresRegistryStore?
+    ) -> CountersignApplication {
         let environment = ServerEnvironment(
-            store: store, clock: configuration.clock, settings: configuration.settings)
-        return CountersignApplication(
-            configuration: configuration, environment: environment,
-            services: makeServices(configuration, environment))
+            store: store, clock: configuration.clock, settings: configuration.settings,
+            cluster: cluster.map { .init(nodes: $0, recheck: configuration.intervals.clusterRecheck) })
+        var services = makeServices(configuration, environment)
+        if let cluster {
+            let relay = ClusterEvents(
+                channel: cluster.eventChannel(), events: environment.events, node: cluster.nodeName,
+                logger: Logger(label: "countersign.events"))
+            EventSubscriptions.attachRelay(to: environment.events, relay: relay)
+            services.insert(relay, at: 0)
+            services.append(
+                NodeHeartbeat(
+                    registry: cluster, clock: configuration.clock, interval: configuration.intervals.heartbeat,
+                    logger: Logger(label: "countersign.node")))
+        }
+        return CountersignApplication(configuration: configuration, environment: environment, services: services)
     }
 
     static func makeServices(_ configuration: ServerConfiguration, _ environment: ServerEnvironment) -> [any Service] {

@@ -1,4 +1,5 @@
 import CountersignCore
+import CountersignStore
 import Foundation
 
 /// Everything the composition root needs to build a server: where its data lives, its settings,
@@ -8,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     public enum Storage: Sendable {
         /// The embedded default: one SQLite file.
         case sqlite(path: String)
+        /// A PostgreSQL database that several nodes share; `node` names this one among them.
+        case postgres(PostgresLocation, node: String)
     }
 
     /// The background services a server runs. A real server runs them all; a test picks the ones
@@ -25,6 +28,13 @@ public struct ServerConfiguration: Sendable {
         public var challengeSweep: Duration = .milliseconds(250)
         /// How often old auth-log rows are looked for.
         public var logRetention: Duration = .seconds(3600)
+        /// With several nodes: how long a claimed push belongs to its node before another may send it.
+        public var pushLease: TimeInterval = 10
+        /// With several nodes: how often a waiting long-poll reads the store again, in case a
+        /// cross-node wake-up was lost.
+        public var clusterRecheck: Duration = .seconds(1)
+        /// With several nodes: how often this node writes its heartbeat.
+        public var heartbeat: Duration = .seconds(5)
 
         public init() {}
     }

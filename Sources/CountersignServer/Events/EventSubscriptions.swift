@@ -32,4 +32,15 @@ enum EventSubscriptions {
             }
         }
     }
+
+    /// With several nodes: everything this node publishes also goes to the others (and what they
+    /// publish comes in through `ClusterEvents`, which does not send it back out). A queued push
+    /// stays local: this node's own dispatcher sends it, and another node's takes it over only
+    /// when its lease runs out.
+    static func attachRelay(to events: EventStream, relay: ClusterEvents) {
+        events.subscribe { event in
+            if case .pushQueued = event { return }
+            await relay.send(event)
+        }
+    }
 }

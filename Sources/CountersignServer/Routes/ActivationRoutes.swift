@@ -44,7 +44,8 @@ struct ActivationRoutes {
             let status = StatusView(
                 serverName: environment.settings.serverName,
                 activation: try await environment.store.currentActivation().map(ActivationView.init),
-                users: counts.users, activeDevices: counts.activeDevices, devices: counts.devices)
+                users: counts.users, activeDevices: counts.activeDevices, devices: counts.devices,
+                nodes: try await environment.cluster?.nodes.nodes(liveWithin: NodeHeartbeat.liveWithin))
             return try JSONResponse.make(status)
         }
     }

@@ -39,7 +39,13 @@ public struct AdminTokens: Sendable {
     /// Returns the token when one was made, nil when the server already has admin tokens.
     public func bootstrap(writingTo path: String, now: Date) async throws -> String? {
         guard try await !store.hasAdminTokens() else { return nil }
-        let token = try await issue(name: "initial", now: now)
+        let token: String
+        do {
+            token = try await issue(name: "initial", now: now)
+        } catch StoreError.adminTokenExists {
+            // Another node sharing the database made it first: its data folder holds the token.
+            return nil
+        }
         try DataDirectory.writePrivateFile(path, contents: token + "\n")
         return token
     }

@@ -67,7 +67,11 @@ struct PushSignIn: Sendable {
                 guard remaining > .zero else { break }
                 let untilDeadline = Duration.milliseconds(
                     Int(transaction.deadline.timeIntervalSince(environment.clock.now()) * 1000) + 1)
-                let decided = await environment.wakeUps.wait(for: id, timeout: min(remaining, untilDeadline))
+                // With several nodes a wake-up from another one may be lost; the store is read again
+                // after `recheck` at the latest.
+                let recheck = environment.cluster?.recheck ?? remaining
+                let decided = await environment.wakeUps.wait(
+                    for: id, timeout: min(remaining, untilDeadline, recheck))
                 if Task.isCancelled { break }
                 if let decided, decided.state.isFinal {
                     transaction = decided

@@ -30,6 +30,10 @@ public struct ServerRunner: Sendable {
         public var logRetentionDays = 0
         /// The bearer token `/metrics` requires; without one it answers loopback only.
         public var metricsToken: String?
+        /// A PostgreSQL database shared with other nodes; nil keeps SQLite in the data directory.
+        public var database: PostgresLocation?
+        /// This node's name among those sharing the database.
+        public var nodeName = "countersign"
         /// Listeners beside HTTP (RADIUS), made from the environment once it is built.
         public var frontEnds: [@Sendable (ServerEnvironment) throws -> any Service] = []
 
@@ -72,15 +76,18 @@ public struct ServerRunner: Sendable {
         guard let publicURL else {
             throw Validation.Failure("cannot form a URL from \(options.host):\(options.port)")
         }
-        let built = try CountersignApplication.build(
+        let storage: ServerConfiguration.Storage =
+            options.database.map { .postgres($0, node: options.nodeName) } ?? .sqlite(path: directory.databasePath)
+        let built = try await CountersignApplication.open(
             ServerConfiguration(
-                storage: .sqlite(path: directory.databasePath), masterKey: try directory.loadOrCreateMasterKey(),
+                storage: storage, masterKey: try directory.loadOrCreateMasterKey(),
                 settings: ServerSettings(
                     serverName: options.serverName, publicURL: publicURL,
                     activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
                     challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits,
                     lockout: options.lockout, phoneLimits: options.phoneLimits, metricsToken: options.metricsToken),
-                host: options.host, port: options.port, logRetentionDays: options.logRetentionDays))
+                host: options.host, port: options.port, logRetentionDays: options.logRetentionDays),
+            logger: logger)
         let environment = built.environment
 
         if let token = try await environment.adminTokens.bootstrap(
@@ -118,7 +125,10 @@ public struct ServerRunner: Sendable {
             serverName: options.serverName, logger: logger,
             frontEnds: try options.frontEnds.map { try $0(environment) },
             onServerRunning: { [output] _ in
-                output("Countersign is listening on \(publicURL.absoluteString) (data: \(directory.url.path))")
+                let data =
+                    options.database.map { "database: \($0), node \(options.nodeName)" }
+                    ?? "data: \(directory.url.path)"
+                output("Countersign is listening on \(publicURL.absoluteString) (\(data))")
             })
         try await app.runService()
         await environment.push.invalidate()

@@ -197,6 +197,11 @@ public struct PostgresRefusal: Error, CustomStringConvertible {
         message = error.serverInfo?[.message] ?? "\(error.code)"
     }
 
+    init(sqlState: String, message: String) {
+        self.sqlState = sqlState
+        self.message = message
+    }
+
     public var description: String { "PostgreSQL refused a statement: \(message) (SQLSTATE \(sqlState))" }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import CountersignCore
 import CountersignRADIUS
 import CountersignServer
+import CountersignStore
 import Foundation
 
 #if canImport(Glibc)
@@ -66,6 +67,18 @@ struct ServerCommand: AsyncParsableCommand {
             "The bearer token /metrics requires (default: $COUNTERSIGN_METRICS_TOKEN); without one, /metrics answers this machine only."
     )
     var metricsToken: String?
+
+    @Option(
+        help:
+            "A PostgreSQL database to share with other nodes: postgres://USER:PASSWORD@HOST:PORT/DATABASE (default: $COUNTERSIGN_DATABASE_URL; without either, SQLite in the data directory). Every node needs the same master key."
+    )
+    var database: String?
+
+    @Option(
+        help:
+            "This node's name among the nodes sharing a PostgreSQL database (default: NAME:PORT, from --name and --listen)."
+    )
+    var nodeName: String?
 
     @Option(
         help:
@@ -170,6 +183,18 @@ struct ServerCommand: AsyncParsableCommand {
         options.logRetentionDays = logRetentionDays
         options.metricsToken = metricsToken ?? ProcessInfo.processInfo.environment["COUNTERSIGN_METRICS_TOKEN"]
         options.phoneLimits = PhoneLimits(smsCodeLifetime: TimeInterval(smsCodeTimeout), maxSends: maxPhoneSends)
+        if let url = database ?? ProcessInfo.processInfo.environment["COUNTERSIGN_DATABASE_URL"], !url.isEmpty {
+            do {
+                options.database = try PostgresLocation(url: url)
+            } catch let invalid as PostgresLocation.Invalid {
+                throw ValidationError(invalid.description)
+            }
+        }
+        let node = nodeName ?? "\(name):\(port)"
+        guard node.count <= 200, !node.isEmpty, node.allSatisfy({ !$0.isNewline }) else {
+            throw ValidationError("--node-name must be 1 to 200 characters on one line")
+        }
+        options.nodeName = node
         if let radius {
             let (radiusHost, radiusPort) = try Self.hostPort(radius, flag: "--radius")
             options.frontEnds.append { environment in

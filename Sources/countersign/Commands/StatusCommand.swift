@@ -3,7 +3,14 @@ import CountersignCore
 
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show the current activation, its provider, and counts of users and devices.")
+        commandName: "status",
+        abstract:
+            "Show the current activation, its provider, counts of users and devices, and (on PostgreSQL) the nodes sharing the database."
+    )
+
+    static func offset(_ milliseconds: Int) -> String {
+        milliseconds >= 0 ? "+\(milliseconds) ms" : "\(milliseconds) ms"
+    }
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var output: OutputOptions
@@ -20,6 +27,15 @@ struct StatusCommand: AsyncParsableCommand {
             }
             lines.append("Users:        \(status.users)")
             lines.append("Devices:      \(status.activeDevices) active, \(status.devices) in all")
+            if let nodes = status.nodes {
+                lines.append("Nodes:        \(nodes.filter(\.live).count) live of \(nodes.count) seen today")
+                for node in nodes {
+                    let state = node.live ? "live" : "silent since \(node.lastSeen.shortText)"
+                    lines.append(
+                        "  \(node.name)  \(state), clock \(Self.offset(node.clockOffsetMilliseconds)) from the database's, version \(node.version)"
+                    )
+                }
+            }
             return lines.joined(separator: "\n")
         }
     }

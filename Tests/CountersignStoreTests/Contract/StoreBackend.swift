@@ -101,6 +101,13 @@ struct ContractStore: Sendable {
         try await Self.open(backend, location, masterKey: masterKey)
     }
 
+    /// Another node on the same PostgreSQL data, with the same master key.
+    func node(_ name: String, pushLease: TimeInterval = 10) async throws -> PostgresRegistryStore {
+        guard let postgres = location.postgres else { throw PostgresTestServer.PostgresTestServerMissing() }
+        return try await PostgresRegistryStore.open(
+            location: postgres, secrets: SecretBox(masterKey: masterKey), nodeName: name, pushLease: pushLease)
+    }
+
     /// Provider "acme", activated, and an enabled user "alice" (with a US phone number).
     static func seeded(_ backend: StoreBackend) async throws -> ContractStore {
         let fixture = try await ContractStore(backend)

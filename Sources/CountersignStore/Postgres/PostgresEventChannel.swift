@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// Messages between the nodes sharing a database, through LISTEN/NOTIFY. Listening takes a
+/// connection of its own (a pooled one would carry the LISTEN back into the pool); sending goes
+/// through the pool, inside no transaction, so a message leaves at once.
+public final class PostgresEventChannel: Sendable {
+    /// The channel every node listens on; one per schema, so installations sharing a database
+    /// (the tests, schema by schema) do not hear each other.
+    public let channel: String
+    let database: PostgresDatabase
+    let logger: Logger
+    /// NOTIFY takes at most 8000 bytes of payload.
+    public static let maxPayload = 7900
+
+    init(database: PostgresDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+        self.channel = "countersign_events" + (database.location.searchPath.map { "_" + $0 } ?? "")
+    }
+
+    public func send(_ payload: String) async throws {
+        guard payload.utf8.count <= Self.maxPayload else {
+            throw PostgresRefusal(sqlState: "22023", message: "an event of \(payload.utf8.count) bytes is too large")
+        }
+        try await database.withConnection { s in
+            try await s.execute("SELECT pg_notify(?, ?)", [self.channel, payload])
+        }
+    }
+
+    /// Listens until the task is cancelled, on a dedicated connection that is made again (with a
+    /// growing pause, up to `maxPause`) whenever it breaks. `listening` runs each time a LISTEN
+    /// takes effect (messages sent while no connection listened are lost: the caller catches up
+    /// there); `received` runs for every message, this node's own included.
+    public func listen(
+        maxPause: Duration = .seconds(5), listening: @escaping @Sendable () async -> Void,
+        received: @escaping @Sendable (String) async -> Void
+    ) async {
+        var pause = Duration.milliseconds(100)
+        var connectionID = 0
+        while !Task.isCancelled {
+            connectionID += 1
+            do {
+                let connection = try await PostgresConnection.connect(
+                    configuration: try configuration(), id: connectionID, logger: logger)
+                pause = .milliseconds(100)
+                defer { Task { try? await connection.close() } }
+                try await connection.listen(on: channel) { notifications in
+                    await listening()
+                    for try await notification in notifications { await received(notification.payload) }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "cross-node events: the listening connection to \(database.location) failed (\(Self.describe(error))); trying again in \(pause)"
+                )
+            }
+            try? await Task.sleep(for: pause)
+            pause = min(pause * 2, maxPause)
+        }
+    }
+
+    func configuration() throws -> PostgresConnection.Configuration {
+        let location = database.location
+        let tls: PostgresConnection.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        var parameters = [("application_name", "countersign-events")]
+        if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }
+        configuration.options.additionalStartupParameters = parameters
+        return configuration
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError { return PostgresRefusal(error).description }
+        return "\(error)"
+    }
+}
+
+extension PostgresRegistryStore {
+    /// The channel this store's nodes exchange events on.
+    public func eventChannel(logger: Logger = Logger(label: "countersign.events")) -> PostgresEventChannel {
+        PostgresEventChannel(database: database, logger: logger)
+    }
+}
