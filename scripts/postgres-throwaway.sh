@@ -3,14 +3,28 @@
 # cluster of nodes by hand.
 #   scripts/postgres-throwaway.sh start FOLDER   prints the database URL; the cluster lives in FOLDER
 #   scripts/postgres-throwaway.sh stop FOLDER    stops it and deletes FOLDER
+#   scripts/postgres-throwaway.sh halt FOLDER    stops the server but keeps its data (an outage)
+#   scripts/postgres-throwaway.sh resume FOLDER  starts it again on the same port
 # PostgreSQL refuses to run as root, so under root (as in CI) it runs as the postgres user.
 set -euo pipefail
-action=${1:?usage: postgres-throwaway.sh start|stop FOLDER}
-folder=${2:?usage: postgres-throwaway.sh start|stop FOLDER}
+action=${1:?usage: postgres-throwaway.sh start|stop|halt|resume FOLDER}
+folder=${2:?usage: postgres-throwaway.sh start|stop|halt|resume FOLDER}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 if [ -z "$bin" ]; then echo "error: PostgreSQL's server is not installed (Debian package postgresql)" >&2; exit 1; fi
 
 if [ "$(id -u)" -eq 0 ]; then as_owner=(runuser -u postgres --); else as_owner=(); fi
+
+start_server() {
+  # The server outlives this script: it must not keep open any descriptor the caller handed down
+  # (a caller that waits for those to close, as Foundation's Process does, would wait for ever).
+  for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 30 \
+    -o "-p $1 -k $folder -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c shared_buffers=64MB" \
+    start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
+}
 
 case "$action" in
 start)
@@ -23,9 +37,8 @@ start)
   "${as_owner[@]}" "$bin/initdb" -D "$folder/data" -U countersign --pwfile="$folder/.password" \
     --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$folder/initdb.log" 2>&1 \
     || { cat "$folder/initdb.log" >&2; exit 1; }
-  "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 30 \
-    -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c shared_buffers=64MB" \
-    start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
+  echo "$port" >"$folder/port"
+  start_server "$port"
   PGPASSWORD=$password "$bin/createdb" -w -h 127.0.0.1 -p "$port" -U countersign countersign </dev/null
   echo "postgres://countersign:$password@127.0.0.1:$port/countersign?sslmode=disable"
   ;;
@@ -33,5 +46,7 @@ stop)
   if [ -d "$folder/data" ]; then "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$folder"
   ;;
-*) echo "usage: postgres-throwaway.sh start|stop FOLDER" >&2; exit 2 ;;
+halt) "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null ;;
+resume) start_server "$(cat "$folder/port")" ;;
+*) echo "usage: postgres-throwaway.sh start|stop|halt|resume FOLDER" >&2; exit 2 ;;
 esac

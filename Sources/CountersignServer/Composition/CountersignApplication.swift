@@ -26,9 +26,17 @@ public struct CountersignApplication: Sendable {
         case .postgres(let location, let node):
             let store = try await PostgresRegistryStore.open(
                 location: location, secrets: try SecretBox(masterKey: configuration.masterKey), nodeName: node,
-                pushLease: configuration.intervals.pushLease, logger: Logger(label: "countersign.postgres"))
+                pushLease: configuration.intervals.pushLease, logger: postgresLogger(level: logger.logLevel))
             return assemble(configuration, store: store, cluster: store)
         }
+    }
+
+    /// postgres-nio reports every failed connection attempt at info, several a second while the
+    /// database is away; the store's own error says it once, so the pool's notes start at notice.
+    static func postgresLogger(level: Logger.Level) -> Logger {
+        var logger = Logger(label: "countersign.postgres")
+        logger.logLevel = max(level, .notice)
+        return logger
     }
 
     /// Builds the application on the embedded SQLite store (what tests of one server use).

@@ -154,25 +154,38 @@ public final class PostgresDatabase: Sendable {
         let location = self.location
         let lease = LeaseRace()
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await client.withConnection { connection in
-                        guard lease.leased() else { throw CancellationError() }
-                        return try await work(PostgresSession(connection: connection, logger: logger))
+            // Unstructured on purpose: a task waiting for a lease from a pool that cannot connect
+            // may not end when cancelled, and a task group would wait for it. The caller hears at
+            // `wait`; the straggler, if it ever gets a connection, finds the race lost and lets go.
+            let answer = Answer<T>()
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                    answer.set(continuation)
+                    let worker = Task {
+                        do {
+                            let value = try await client.withConnection { connection in
+                                guard lease.leased() else { throw CancellationError() }
+                                return try await work(PostgresSession(connection: connection, logger: logger))
+                            }
+                            answer.resume(with: .success(value))
+                        } catch {
+                            answer.resume(with: .failure(error))
+                        }
                     }
+                    answer.setWorker(worker)
+                    answer.setTimer(
+                        Task {
+                            try? await Task.sleep(for: wait)
+                            if !Task.isCancelled, lease.gaveUp() {
+                                answer.resume(
+                                    with: .failure(
+                                        StoreError.databaseUnavailable("no connection to \(location) within \(wait)")))
+                                worker.cancel()
+                            }
+                        })
                 }
-                group.addTask {
-                    try await Task.sleep(for: wait)
-                    guard lease.gaveUp() else { return nil }
-                    throw StoreError.databaseUnavailable("no connection to \(location) within \(wait)")
-                }
-                while let result = try await group.next() {
-                    if let value = result {
-                        group.cancelAll()
-                        return value
-                    }
-                }
-                throw CancellationError()
+            } onCancel: {
+                answer.cancelWorker()
             }
         } catch let error as PSQLError where error.serverInfo == nil {
             // No server answer at all: the connection could not be made or was lost.
@@ -227,5 +240,42 @@ final class LeaseRace: Sendable {
             $0.gaveUp = true
             return true
         }
+    }
+}
+
+/// Hands a result to the waiting caller once, whichever of the worker and the timer comes first.
+final class Answer<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var worker: Task<Void, Never>?
+        var timer: Task<Void, Never>?
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) { state.withLock { $0.continuation = continuation } }
+    func setWorker(_ worker: Task<Void, Never>) { state.withLock { $0.worker = worker } }
+    func cancelWorker() { state.withLock { $0.worker }?.cancel() }
+
+    /// The timer of an answer already given is stopped at once rather than left asleep.
+    func setTimer(_ timer: Task<Void, Never>) {
+        let stop = state.withLock { state -> Bool in
+            state.timer = timer
+            return state.done
+        }
+        if stop { timer.cancel() }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let (continuation, timer) = state.withLock { state in
+            defer {
+                state.continuation = nil
+                state.done = true
+            }
+            return (state.continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume(with: result)
     }
 }

@@ -117,7 +117,9 @@ final class ServerProcess {
 
     /// `extraArguments` defaults to development mode with the gateway emulator on free ports, so tests
     /// never collide with each other or with a developer's running server.
-    init(dataDirectory: URL, port: Int? = nil, extraArguments: [String]? = nil) throws {
+    init(
+        dataDirectory: URL, port: Int? = nil, extraArguments: [String]? = nil, environment: [String: String] = [:]
+    ) throws {
         let extraArguments =
             try extraArguments ?? [
                 "--dev", "--gateway-port", String(Executables.freePort()), "--gateway-control-port",
@@ -138,6 +140,7 @@ final class ServerProcess {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try process.run()
     }
 
@@ -164,6 +167,12 @@ final class ServerProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
         return process.terminationStatus
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash or a pulled plug would.
+    func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit {
