@@ -67,7 +67,7 @@ actor Timings {
 /// signed request), checks the server's signature, then approves with the number its user typed.
 struct PhoneFleet: Sendable {
     let http: BenchHTTP
-    let server: String
+    let route: NodeRoute
     let gatewayControl: String
     let phones: [String: FleetPhone]
     let board: NumberBoard
@@ -94,6 +94,7 @@ struct PhoneFleet: Sendable {
     func answer(_ push: ChallengePushData, phone: FleetPhone, receivedAt: Date) async throws {
         guard push.activationId == phone.activationId else { return }
         let transaction = push.transactionId
+        let server = route.answer(transaction)
         var fetch = 0.0
         if let pushKey = phone.pushKey {
             guard let sealed = push.sealedChallenge,

@@ -7,7 +7,7 @@ import Foundation
 /// Registers phones with the gateway and pairs them through the store, as redeeming codes would.
 struct Seeding {
     static let provider = "bench"
-    let store: SQLiteRegistryStore
+    let store: any RegistryStore
     let http: BenchHTTP
     let gateway: GatewayProcess
     /// Whether phones get push keys, as pairing gives them; without, every push is followed by a fetch.

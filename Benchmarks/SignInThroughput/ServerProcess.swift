@@ -14,15 +14,20 @@ final class ServerProcess: Sendable {
     }
 
     /// Starts the server on a free loopback port and waits until /health answers.
-    static func start(data: URL, masterKey: [UInt8], http: BenchHTTP) async throws -> ServerProcess {
+    /// With `database`, the node joins that PostgreSQL database as `node`.
+    static func start(data: URL, masterKey: [UInt8], http: BenchHTTP, database: String? = nil, node: String = "bench")
+        async throws -> ServerProcess
+    {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("countersign")
         let port = try LoopbackPort.free()
-        let log = data.deletingLastPathComponent().appendingPathComponent("server.log")
+        let log = data.deletingLastPathComponent().appendingPathComponent("server-\(node).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["server", "--data", data.path, "--listen", "127.0.0.1:\(port)", "--name", "bench"]
+        process.arguments =
+            ["server", "--data", data.path, "--listen", "127.0.0.1:\(port)", "--name", "bench", "--node-name", node]
+            + (database.map { ["--database", $0] } ?? [])
         process.environment = ProcessInfo.processInfo.environment.merging([
             "COUNTERSIGN_MASTER_KEY": Data(masterKey).base64EncodedString()
         ]) { $1 }

@@ -22,7 +22,13 @@ import Synchronization
 ///
 ///     swift build -c release --product signin-benchmark --product countersign-phone --product countersign
 ///     .build/release/signin-benchmark [--devices 10000] [--signins 20000] [--concurrency 64] [--server-process]
-///         [--without-push-keys] [--history N]
+///         [--without-push-keys] [--history N] [--postgres [--nodes N]]
+///
+/// With `--postgres` (and COUNTERSIGN_BENCH_POSTGRES_URL naming a server such as
+/// `scripts/postgres-throwaway.sh` starts) the store is
+/// PostgreSQL, in a schema of the run's own, and `--nodes N` real servers share it: sign-ins start
+/// round robin, and each answer is given at one node and long-polled at the next, so "answer →
+/// long-poll returns" is the cross-node wake-up.
 @main
 struct SignInBenchmark {
     static func main() async throws {
@@ -36,6 +42,10 @@ struct SignInBenchmark {
                 .flag("--server-process", "run the real countersign server binary as its own process"),
                 .flag("--without-push-keys", "pair phones without push keys: each push is followed by a fetch"),
                 .number("--history", 0, "past sign-ins seeded per user before the load"),
+                .flag(
+                    "--postgres",
+                    "the store is PostgreSQL, at $COUNTERSIGN_BENCH_POSTGRES_URL, in a schema of the run's own"),
+                .number("--nodes", 1, "with --postgres: countersign server nodes sharing the database"),
             ])
         let deviceCount = arguments.int("--devices")
         let signIns = arguments.int("--signins")
@@ -45,6 +55,16 @@ struct SignInBenchmark {
         let withoutPushKeys = arguments.has("--without-push-keys")
         // Past sign-ins per user, to show that a sign-in's cost does not grow with them.
         let history = arguments.int("--history")
+        let postgresServer =
+            arguments.has("--postgres")
+            ? ProcessInfo.processInfo.environment["COUNTERSIGN_BENCH_POSTGRES_URL"] ?? "" : ""
+        guard arguments.has("--postgres") == !postgresServer.isEmpty else {
+            throw BenchFailure("--postgres needs COUNTERSIGN_BENCH_POSTGRES_URL, a PostgreSQL server's URL")
+        }
+        let nodes = arguments.int("--nodes")
+        guard postgresServer.isEmpty ? nodes == 1 : (separateServer && (1...8).contains(nodes)) else {
+            throw BenchFailure("--nodes needs --postgres and --server-process, and is 1 to 8")
+        }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
         let data = folder.appendingPathComponent("data")
@@ -57,15 +77,23 @@ struct SignInBenchmark {
         let http = BenchHTTP(connections: concurrency * 3)
 
         let masterKey = SecretBox.generateMasterKey()
-        let store = SQLiteRegistryStore(
-            pool: try SQLiteDatabase.open(path: data.appendingPathComponent("countersign.sqlite").path),
-            secrets: try SecretBox(masterKey: masterKey))
+        let database = postgresServer.isEmpty ? nil : try PostgresSchema.make(in: postgresServer)
+        let store: any RegistryStore
+        if let database {
+            store = try await PostgresRegistryStore.open(
+                location: try PostgresLocation(url: database), secrets: try SecretBox(masterKey: masterKey),
+                nodeName: "seeding")
+        } else {
+            store = SQLiteRegistryStore(
+                pool: try SQLiteDatabase.open(path: data.appendingPathComponent("countersign.sqlite").path),
+                secrets: try SecretBox(masterKey: masterKey))
+        }
         print("Registering and pairing \(deviceCount) phones…")
         let seedStart = ContinuousClock.now
         let phones = try await Seeding(store: store, http: http, gateway: gateway, withPushKeys: !withoutPushKeys).pair(
             count: deviceCount)
         print("  done in \(format((ContinuousClock.now - seedStart).seconds)) s")
-        if history > 0 {
+        if history > 0, database == nil {
             let seeded = try HistorySeeding.seed(
                 databasePath: data.appendingPathComponent("countersign.sqlite").path, perUser: history, now: Date())
             print("  \(seeded) past sign-ins seeded (\(history) per user)")
@@ -79,15 +107,27 @@ struct SignInBenchmark {
 
         let measured: Load.Measured
         if separateServer {
-            print("Starting countersign server as its own process…")
-            let server = try await ServerProcess.start(data: data, masterKey: masterKey, http: http)
-            defer { server.stop() }
-            measured = try await load.run(server: server.url, serverPid: server.pid)
+            print("Starting \(nodes) countersign server process\(nodes == 1 ? "" : "es")…")
+            var servers: [ServerProcess] = []
+            defer { for server in servers { server.stop() } }
+            for index in 1...nodes {
+                // Each node has a data folder of its own; with PostgreSQL only the key is shared.
+                let folder = nodes == 1 ? data : folder.appendingPathComponent("node\(index)")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                servers.append(
+                    try await ServerProcess.start(
+                        data: folder, masterKey: masterKey, http: http, database: database, node: "node\(index)"))
+            }
+            measured = try await load.run(
+                servers: servers.map(\.url), serverPids: servers.map(\.pid), postgres: database != nil)
         } else {
+            guard let store = store as? SQLiteRegistryStore else { throw BenchFailure("in process is SQLite only") }
             measured = try await runInProcess(store: store, load: load)
         }
         try await http.shutdown()
-        report(measured, devices: deviceCount, concurrency: concurrency, separateServer: separateServer)
+        report(
+            measured, devices: deviceCount, concurrency: concurrency, separateServer: separateServer,
+            store: database == nil ? "SQLite" : "PostgreSQL, \(nodes) node\(nodes == 1 ? "" : "s")")
     }
 
     /// The real router and services on a loopback port in this process, for as long as the load runs.
@@ -117,7 +157,7 @@ struct SignInBenchmark {
             }
             var portIterator = ports.makeAsyncIterator()
             guard let port = await portIterator.next() else { throw BenchFailure("the server did not start") }
-            let measured = try await load.run(server: "http://127.0.0.1:\(port)", serverPid: nil)
+            let measured = try await load.run(servers: ["http://127.0.0.1:\(port)"], serverPids: [])
             group.cancelAll()
             return measured
         }
@@ -125,7 +165,9 @@ struct SignInBenchmark {
         return measured
     }
 
-    static func report(_ measured: Load.Measured, devices: Int, concurrency: Int, separateServer: Bool) {
+    static func report(
+        _ measured: Load.Measured, devices: Int, concurrency: Int, separateServer: Bool, store: String
+    ) {
         let completed = measured.timings.filter { $0.total > 0 }
         let added = completed.compactMap(\.serverAdded).sorted()
         let totals = completed.map(\.total).sorted()
@@ -133,6 +175,7 @@ struct SignInBenchmark {
         print("")
         print("| measure | value |")
         print("|---|---|")
+        print("| store | \(store) |")
         print("| sign-ins approved | \(completed.count), \(devices) registered devices, \(concurrency) at a time |")
         print("| sustained rate | \(Int(rate)) sign-ins/s (\(format(measured.elapsed.seconds)) s) |")
         func row(_ name: String, _ values: [Double]) {
@@ -152,7 +195,8 @@ struct SignInBenchmark {
             print("| CPU per sign-in, \(name) | \(format(seconds * 1000 / Double(completed.count))) ms |")
         }
         if separateServer {
-            cpu("countersign server process", measured.serverCPU)
+            cpu("countersign server process(es)", measured.serverCPU)
+            cpu("PostgreSQL server processes", measured.postgresCPU)
             cpu("benchmark process (relying parties and phones)", measured.selfCPU)
         } else {
             cpu("benchmark process (server, relying parties and phones)", measured.selfCPU)
@@ -169,7 +213,7 @@ struct SignInBenchmark {
 /// long-polls for the outcome, until the count is reached.
 struct RelyingParties: Sendable {
     let http: BenchHTTP
-    let server: String
+    let route: NodeRoute
     let apiKey: String
     let users: Int
     let board: NumberBoard
@@ -183,7 +227,7 @@ struct RelyingParties: Sendable {
                     while true {
                         let index = next.take()
                         guard index < signIns else { return }
-                        try await signIn(user: "user-\(index % users)")
+                        try await signIn(user: "user-\(index % users)", server: route.start(ticket: index))
                     }
                 }
             }
@@ -191,7 +235,7 @@ struct RelyingParties: Sendable {
         }
     }
 
-    func signIn(user: String) async throws {
+    func signIn(user: String, server: String) async throws {
         let headers = [("Authorization", "Bearer \(apiKey)")]
         let body = try APIJSON.makeEncoder().encode(
             AuthRequest(user: user, method: .push, context: AuthContext(application: "bench", clientIP: "192.0.2.1")))
@@ -204,7 +248,8 @@ struct RelyingParties: Sendable {
         var outcome = started
         while !outcome.state.isFinal {
             outcome = try await http.send(
-                .GET, server + "/v1/auth/\(started.transactionId)?wait=30", headers: headers, as: AuthTransaction.self)
+                .GET, route.longPoll(started.transactionId) + "/v1/auth/\(started.transactionId)?wait=30",
+                headers: headers, as: AuthTransaction.self)
         }
         guard outcome.state == .approved else {
             throw BenchFailure("\(user): \(outcome.state) \(outcome.reason ?? "")")

@@ -18,4 +18,20 @@ public enum ProcessCPU {
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
+
+    /// Seconds of CPU used so far by every process whose command is `name` (PostgreSQL's server
+    /// and its backends are all "postgres"). Backends that exit during a run take their share with
+    /// them, so pooled, long-lived connections are what this counts well.
+    public static func seconds(ofProcessesNamed name: String) -> Double {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var total = 0.0
+        for entry in entries {
+            guard let pid = Int32(entry),
+                let command = try? String(contentsOfFile: "/proc/\(entry)/comm", encoding: .utf8),
+                command.trimmingCharacters(in: .whitespacesAndNewlines) == name
+            else { continue }
+            total += seconds(pid: pid) ?? 0
+        }
+        return total
+    }
 }

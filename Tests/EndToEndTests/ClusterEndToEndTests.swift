@@ -219,10 +219,12 @@ struct ClusterEndToEndTests {
 
         // A node on a database that then goes away, and comes back.
         let postgres = try PostgresProcess()
+        // This one reads the URL from COUNTERSIGN_DATABASE_URL, as the README says it may.
         let node = try ServerProcess(
-            dataDirectory: workspace.folder.appendingPathComponent("c"), extraArguments: ["--database", postgres.url],
-            environment: key)
+            dataDirectory: workspace.folder.appendingPathComponent("c"), extraArguments: [],
+            environment: key.merging(["COUNTERSIGN_DATABASE_URL": postgres.url]) { $1 })
         try await node.waitUntilListening()
+        #expect(node.log.contains("(database: postgres://countersign@127.0.0.1:"), "\(node.log)")
         #expect(try await NodeHTTP.send("GET", node.url + "/health").status == 200)
         try postgres.halt()
         let down = try await NodeHTTP.send("GET", node.url + "/health", timeout: 30)

@@ -45,10 +45,11 @@ public final class PostgresDatabase: Sendable {
     deinit { running.cancel() }
 
     /// Connects, checks that the server answers, and brings the schema up to date.
-    public static func open(location: PostgresLocation, logger: Logger = Logger(label: "countersign.postgres"))
-        async throws -> PostgresDatabase
-    {
-        let database = PostgresDatabase(location: location, logger: logger)
+    public static func open(
+        location: PostgresLocation, logger: Logger = Logger(label: "countersign.postgres"),
+        connectionWait: Duration = .seconds(5)
+    ) async throws -> PostgresDatabase {
+        let database = PostgresDatabase(location: location, logger: logger, connectionWait: connectionWait)
         try await database.migrate()
         return database
     }

@@ -26,9 +26,10 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
     /// key refuses to start with `StoreError.masterKeyMismatch` before it serves anything.
     public static func open(
         location: PostgresLocation, secrets: SecretBox, nodeName: String, pushLease: TimeInterval = 10,
-        logger: Logger = Logger(label: "countersign.postgres")
+        logger: Logger = Logger(label: "countersign.postgres"), connectionWait: Duration = .seconds(5)
     ) async throws -> PostgresRegistryStore {
-        let database = try await PostgresDatabase.open(location: location, logger: logger)
+        let database = try await PostgresDatabase.open(
+            location: location, logger: logger, connectionWait: connectionWait)
         let store = PostgresRegistryStore(
             database: database, secrets: secrets, nodeName: nodeName, pushLease: pushLease)
         try await store.checkMasterKey()

@@ -26,12 +26,20 @@ enum PostgresTestServer {
     static let location: PostgresLocation? = ProcessInfo.processInfo.environment["COUNTERSIGN_TEST_POSTGRES_URL"]
         .flatMap { try? PostgresLocation(url: $0) }
 
+    /// The whole suite runs at once on two cores: a connection may take longer than a server's
+    /// five seconds to come.
+    static let connectionWait = Duration.seconds(60)
+
+    /// One pool for making schemas, shared by every fixture.
+    static let schemaMaker: PostgresDatabase? = location.map {
+        PostgresDatabase(location: $0, logger: .init(label: "contract"), connectionWait: connectionWait)
+    }
+
     /// A new, empty schema; the location that opens it.
     static func freshSchema() async throws -> PostgresLocation {
-        guard var location else { throw PostgresTestServerMissing() }
+        guard var location, let schemaMaker else { throw PostgresTestServerMissing() }
         let schema = "contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let database = PostgresDatabase(location: location, logger: .init(label: "contract"))
-        try await database.write { s in try await s.execute("CREATE SCHEMA \(schema)") }
+        try await schemaMaker.write { s in try await s.execute("CREATE SCHEMA \(schema)") }
         location.searchPath = schema
         return location
     }
@@ -81,11 +89,14 @@ struct ContractStore: Sendable {
         case .postgres:
             guard let postgres = location.postgres else { throw PostgresTestServer.PostgresTestServerMissing() }
             if checkingKey {
-                return try await PostgresRegistryStore.open(location: postgres, secrets: secrets, nodeName: "contract")
+                return try await PostgresRegistryStore.open(
+                    location: postgres, secrets: secrets, nodeName: "contract",
+                    connectionWait: PostgresTestServer.connectionWait)
             }
             // As a node would be that skipped the start-up check, to show the secrets themselves
             // refuse another key.
-            let database = try await PostgresDatabase.open(location: postgres, logger: .init(label: "contract"))
+            let database = try await PostgresDatabase.open(
+                location: postgres, logger: .init(label: "contract"), connectionWait: PostgresTestServer.connectionWait)
             return PostgresRegistryStore(database: database, secrets: secrets, nodeName: "contract", pushLease: 10)
         }
     }
@@ -105,7 +116,8 @@ struct ContractStore: Sendable {
     func node(_ name: String, pushLease: TimeInterval = 10) async throws -> PostgresRegistryStore {
         guard let postgres = location.postgres else { throw PostgresTestServer.PostgresTestServerMissing() }
         return try await PostgresRegistryStore.open(
-            location: postgres, secrets: SecretBox(masterKey: masterKey), nodeName: name, pushLease: pushLease)
+            location: postgres, secrets: SecretBox(masterKey: masterKey), nodeName: name, pushLease: pushLease,
+            connectionWait: PostgresTestServer.connectionWait)
     }
 
     /// Provider "acme", activated, and an enabled user "alice" (with a US phone number).

@@ -140,7 +140,10 @@ final class ServerProcess {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // A database URL in the developer's shell must not move every test server to PostgreSQL.
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["COUNTERSIGN_DATABASE_URL"] = nil
+        process.environment = inherited.merging(environment) { $1 }
         try process.run()
     }
 
