@@ -30,30 +30,14 @@ extension PostgresRegistryStore {
             HardwareTokenRecord.self, "SELECT * FROM hardware_token WHERE user_id = ? ORDER BY serial FOR UPDATE",
             [userId])
         guard !devices.isEmpty || !tokens.isEmpty else { return .refused(.noCodeGenerator(user.name)) }
-        var candidates: [OneTimeCodeCandidate] = []
-        for device in devices {
-            let secret = try secrets.open(device.oathSecretSealed, purpose: Self.oathSecretPurpose(device.id))
-            candidates.append(
-                try .authenticatorApp(secret: secret, lastUsedStep: device.oathLastStep.map { UInt64(max(0, $0)) }))
-        }
-        for token in tokens { candidates.append(try tokenCandidate(token)) }
-        guard let (index, mark) = OneTimeCodeMatch.first(code, in: candidates, at: now) else {
+        guard let spent = try matchOneTimeCode(code, devices: devices, tokens: tokens, now: now) else {
             return .wrong(reason: "the code is wrong or was already used")
         }
-        if index < devices.count {
-            var device = devices[index]
-            if case .lastUsedStep(let step) = mark { device.oathLastStep = Int64(clamping: step) }
-            try await s.update(device)
-            return .matched(credential: device.pushToken ?? device.id)
+        switch spent {
+        case .app(let device): try await s.update(device)
+        case .token(let token): try await s.update(token)
         }
-        var token = tokens[index - devices.count]
-        switch mark {
-        case .lastUsedStep(let step): token.lastStep = Int64(clamping: step)
-        case .nextCounter(let counter): token.counter = Int64(clamping: counter)
-        }
-        token.lastUsedAt = now
-        try await s.update(token)
-        return .matched(credential: "token:\(token.serial)")
+        return .matched(credential: spent.credential)
     }
 
     /// The frame every code method shares, in one transaction (see the SQLite store's): the user's
@@ -202,13 +186,7 @@ extension PostgresRegistryStore {
 
     public func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int {
         // Seal outside the transaction: it is the slow part, and needs no database.
-        let records = try seeds.map { seed in
-            HardwareTokenRecord(
-                serial: seed.serial, kind: seed.kind.rawValue, algorithm: seed.algorithm.rawValue, digits: seed.digits,
-                period: seed.period, counter: Int64(clamping: seed.counter), lastStep: nil,
-                secretSealed: try secrets.seal(seed.secret, purpose: Self.tokenSecretPurpose(seed.serial)),
-                userId: nil, importedAt: now, lastUsedAt: nil)
-        }
+        let records = try tokenRecords(seeds, now: now)
         return try await database.write { s in
             for record in records {
                 // Checked first, so the refusal names the serial; the transaction then rolls back

@@ -61,11 +61,7 @@ extension PostgresRegistryStore {
                 }
             }
             let record = PhoneChallengeRecord(
-                id: challenge.transactionId, userId: userId, method: challenge.method.rawValue, secretHash: secretHash,
-                phone: send.phone, country: send.country, sender: send.sender, relyingParty: challenge.relyingParty,
-                application: challenge.context.application, clientIp: challenge.context.clientIP, createdAt: now,
-                deadlineAt: now.addingTimeInterval(challenge.lifetime), state: AuthState.pending.rawValue, reason: nil,
-                answeredAt: nil, provider: provider)
+                starting: challenge, userId: userId, secretHash: secretHash, send: send, provider: provider, now: now)
             try await s.insert(record)
             return .success(
                 PhoneDelivery(
@@ -224,12 +220,6 @@ extension PostgresRegistryStore {
         record.answeredAt = now
         try await s.update(record)
         try await appendLog(
-            s,
-            AuthLogLine(
-                user: user, userName: user?.name ?? "?", mode: record.method,
-                result: state == .approved ? .success : .denied, outcome: state.rawValue, reason: reason,
-                application: record.application, clientIP: record.clientIp, transactionId: record.id,
-                relyingParty: record.relyingParty),
-            origin: origin, now: now)
+            s, .ending(record, user: user, state: state, reason: reason), origin: origin, now: now)
     }
 }

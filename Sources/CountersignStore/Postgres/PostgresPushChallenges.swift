@@ -40,14 +40,7 @@ extension PostgresRegistryStore {
             if let refusal = admission.refusal(userName: user.name, facts: facts, now: now) {
                 return try await refuse(refusal)
             }
-            let record = ChallengeRecord(
-                id: details.transactionId, userId: userId, activationId: activation.id,
-                method: AuthMethod.push.rawValue, requestedMethod: challenge.requestedMethod.rawValue,
-                number: challenge.number, application: details.application, clientIp: details.clientIP,
-                location: details.location, relyingParty: challenge.relyingParty,
-                signedDetails: challenge.signed.details, signature: challenge.signed.signature, createdAt: now,
-                deadlineAt: details.deadline, state: AuthState.pending.rawValue, reason: nil, answeredAt: nil,
-                answeredDeviceId: nil, asksNumber: challenge.asksForNumber)
+            let record = ChallengeRecord(starting: challenge, userId: userId, activationId: activation.id, now: now)
             try await s.insert(record)
             // Poll-only phones and phones whose token died fetch the challenge when they poll.
             for device in devices
@@ -148,13 +141,8 @@ extension PostgresRegistryStore {
             try await Self.saveOutcome(challenge, s)
             try await Self.cancelQueuedPushes(s, challengeId: id, reason: "answered", now: now)
             try await Self.appendLog(
-                s,
-                AuthLogLine(
-                    user: user, userName: user.name, deviceToken: device.pushToken ?? device.id,
-                    mode: challenge.method, result: state == .approved ? .success : .denied, outcome: state.rawValue,
-                    reason: reason, application: challenge.application, clientIP: challenge.clientIp,
-                    transactionId: challenge.id, relyingParty: challenge.relyingParty),
-                origin: origin, now: now)
+                s, .answer(to: challenge, by: device, user: user, state: state, reason: reason), origin: origin,
+                now: now)
             return .recorded(transaction: Self.transaction(challenge, userName: user.name))
         }
     }
@@ -257,12 +245,7 @@ extension PostgresRegistryStore {
         try await saveOutcome(challenge, s)
         try await cancelQueuedPushes(s, challengeId: challenge.id, reason: reason, now: now)
         try await appendLog(
-            s,
-            AuthLogLine(
-                user: user, userName: user?.name ?? "?", mode: challenge.method, result: .denied,
-                outcome: state.rawValue, reason: reason, application: challenge.application,
-                clientIP: challenge.clientIp, transactionId: challenge.id, relyingParty: challenge.relyingParty),
-            origin: origin, now: now)
+            s, .ending(challenge, user: user, state: state, reason: reason), origin: origin, now: now)
     }
 
     /// Pushes for a decided challenge are worthless: the other phones need not be woken.

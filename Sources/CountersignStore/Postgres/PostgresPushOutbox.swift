@@ -157,15 +157,7 @@ extension PostgresRegistryStore {
         try await database.read { s in
             var counts = PushOutboxCounts()
             for row in try await s.rows("SELECT state, COUNT(*) FROM push_outbox GROUP BY state") {
-                let n = try row[1].decode(Int.self)
-                switch try row[0].decode(String.self) {
-                case "queued": counts.queued = n
-                case "sending": counts.sending = n
-                case "sent": counts.sent = n
-                case "failed": counts.failed = n
-                case "expired": counts.expired = n
-                default: counts.cancelled = n
-                }
+                counts.add(state: try row[0].decode(String.self), count: try row[1].decode(Int.self))
             }
             return counts
         }

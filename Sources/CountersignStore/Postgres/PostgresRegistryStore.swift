@@ -88,18 +88,25 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
     public func updateProviderSettings(name: String, _ change: @Sendable (inout ProviderSettings) -> Void)
         async throws -> Provider
     {
-        // The change is applied to what the transaction reads, so a retried transaction applies it
-        // to the newer settings, not to a copy it kept.
-        try await withoutActuallyEscaping(change) { change in
-            try await database.write { s in
-                var record = try await Self.providerRecord(named: name, s)
-                var settings = try Self.providerSettings(record)
-                change(&settings)
-                record.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
-                try await s.update(record)
+        // The change is a closure the caller keeps, so it runs here, between reading the settings
+        // and writing them only if nobody changed them meanwhile (read again and retried if so).
+        while true {
+            let read = try await database.read { s in try await Self.providerRecord(named: name, s) }
+            var settings = try Self.providerSettings(read)
+            change(&settings)
+            var record = read
+            record.settings = String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+            let written = record
+            let provider = try await database.write { s -> Provider? in
+                guard
+                    try await s.changes(
+                        "UPDATE provider SET settings = ? WHERE id = ? AND settings = ? RETURNING 1",
+                        [written.settings, written.id, read.settings]) == 1
+                else { return nil }
                 return try Self.providerView(
-                    record, currentProviderId: try await Self.currentActivation(s)?.providerId)
+                    written, currentProviderId: try await Self.currentActivation(s)?.providerId)
             }
+            if let provider { return provider }
         }
     }
 
@@ -299,11 +306,8 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
             }
             guard user.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user.name) }
             let record = DeviceRecord(
-                id: deviceId, userId: code.userId, activationId: activation.id, platform: device.platform.rawValue,
-                pushToken: device.pushToken, pushTokenInvalidAt: nil, pushTokenInvalidReason: nil,
-                environment: device.environment.rawValue, publicKey: device.publicKey, oathSecretSealed: sealedSecret,
-                pushKeySealed: sealedPushKey, displayName: device.displayName, status: DeviceStatus.active.rawValue,
-                statusReason: nil, statusChangedAt: nil, createdAt: now, lastSeenAt: now, lastRequestMs: 0)
+                pairing: device, id: deviceId, userId: code.userId, activationId: activation.id,
+                oathSecretSealed: sealedSecret, pushKeySealed: sealedPushKey, now: now)
             try await s.insert(record)
             code.usedAt = now
             code.deviceId = deviceId

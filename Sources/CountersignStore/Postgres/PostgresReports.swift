@@ -57,18 +57,9 @@ extension PostgresRegistryStore {
             return UsageMonth(
                 month: month.description,
                 providers: try await s.fetch(ProviderRecord.self, "SELECT * FROM provider ORDER BY name").compactMap {
-                    provider in
-                    let isLinked = provider.id == linked
-                    let counts = verifications[provider.name] ?? []
-                    let phone = sends[provider.name] ?? []
-                    guard isLinked || !counts.isEmpty || !phone.isEmpty else { return nil }
-                    let billing = BillingModel(stored: provider.billing)
-                    let userCount = isLinked ? configured : 0
-                    let licensedCount = isLinked ? licensed : 0
-                    let billable = billing == .perUser ? userCount - licensedCount : counts.reduce(0) { $0 + $1.count }
-                    return ProviderMonthUsage(
-                        provider: provider.name, billing: billing, usersConfigured: userCount,
-                        licensedUsers: licensedCount, verifications: counts, phoneSends: phone, billable: billable)
+                    Self.providerMonthUsage(
+                        $0, linkedProviderId: linked, configured: configured, licensed: licensed,
+                        verifications: verifications[$0.name] ?? [], phoneSends: sends[$0.name] ?? [])
                 })
         }
     }

@@ -26,13 +26,7 @@ extension SQLiteRegistryStore {
                 sql:
                     "SELECT provider.name FROM activation JOIN provider ON provider.id = activation.provider_id WHERE activation.is_current"
             ))
-        let record = AuthLogRecord(
-            id: nil, time: now, userName: line.user?.name ?? line.userName, firstName: line.user?.firstName,
-            lastName: line.user?.lastName, email: line.user?.email, phone: line.user?.phone,
-            deviceToken: line.deviceToken, mode: line.mode, result: line.result.rawValue, outcome: line.outcome,
-            reason: line.reason, serverName: origin.serverName, serverIp: origin.serverIP, clientIp: line.clientIP,
-            application: line.application, transactionId: line.transactionId, relyingParty: line.relyingParty,
-            provider: provider)
+        let record = AuthLogRecord(line, origin: origin, provider: provider, now: now)
         try record.insert(db)
         guard line.outcome != "refused" else { return }
         try db.cachedStatement(

@@ -41,32 +41,14 @@ extension SQLiteRegistryStore {
             db.cachedStatement(sql: "SELECT * FROM hardware_token WHERE user_id = ?"), arguments: [userId])
         guard !devices.isEmpty || !tokens.isEmpty else { return .refused(.noCodeGenerator(user.name)) }
 
-        // Load: every generator the code may have come from, apps first. Decide: the rule finds the
-        // match. Write: its new mark, so the same code never works twice.
-        var candidates: [OneTimeCodeCandidate] = []
-        for device in devices {
-            let secret = try secrets.open(device.oathSecretSealed, purpose: Self.oathSecretPurpose(device.id))
-            candidates.append(
-                try .authenticatorApp(secret: secret, lastUsedStep: device.oathLastStep.map { UInt64(max(0, $0)) }))
-        }
-        for token in tokens { candidates.append(try tokenCandidate(token)) }
-        guard let (index, mark) = OneTimeCodeMatch.first(code, in: candidates, at: now) else {
+        guard let spent = try matchOneTimeCode(code, devices: devices, tokens: tokens, now: now) else {
             return .wrong(reason: "the code is wrong or was already used")
         }
-        if index < devices.count {
-            var device = devices[index]
-            if case .lastUsedStep(let step) = mark { device.oathLastStep = Int64(clamping: step) }
-            try device.update(db)
-            return .matched(credential: device.pushToken ?? device.id)
+        switch spent {
+        case .app(let device): try device.update(db)
+        case .token(let token): try token.update(db)
         }
-        var token = tokens[index - devices.count]
-        switch mark {
-        case .lastUsedStep(let step): token.lastStep = Int64(clamping: step)
-        case .nextCounter(let counter): token.counter = Int64(clamping: counter)
-        }
-        token.lastUsedAt = now
-        try token.update(db)
-        return .matched(credential: "token:\(token.serial)")
+        return .matched(credential: spent.credential)
     }
 
     /// The frame every code method shares, in one transaction: find the user, refuse a disabled or

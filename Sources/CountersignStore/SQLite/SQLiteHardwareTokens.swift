@@ -7,13 +7,7 @@ extension SQLiteRegistryStore {
 
     public func importTokens(_ seeds: [TokenSeed], now: Date) async throws -> Int {
         // Seal outside the write transaction: it is the slow part, and needs no database.
-        let records = try seeds.map { seed in
-            HardwareTokenRecord(
-                serial: seed.serial, kind: seed.kind.rawValue, algorithm: seed.algorithm.rawValue, digits: seed.digits,
-                period: seed.period, counter: Int64(clamping: seed.counter), lastStep: nil,
-                secretSealed: try secrets.seal(seed.secret, purpose: Self.tokenSecretPurpose(seed.serial)),
-                userId: nil, importedAt: now, lastUsedAt: nil)
-        }
+        let records = try tokenRecords(seeds, now: now)
         return try await pool.write { db in
             for record in records {
                 do {

@@ -62,11 +62,7 @@ extension SQLiteRegistryStore {
                 }
             }
             let record = PhoneChallengeRecord(
-                id: challenge.transactionId, userId: userId, method: challenge.method.rawValue, secretHash: secretHash,
-                phone: send.phone, country: send.country, sender: send.sender, relyingParty: challenge.relyingParty,
-                application: challenge.context.application, clientIp: challenge.context.clientIP, createdAt: now,
-                deadlineAt: now.addingTimeInterval(challenge.lifetime), state: AuthState.pending.rawValue, reason: nil,
-                answeredAt: nil, provider: provider)
+                starting: challenge, userId: userId, secretHash: secretHash, send: send, provider: provider, now: now)
             try record.insert(db)
             return .success(
                 PhoneDelivery(
@@ -213,13 +209,7 @@ extension SQLiteRegistryStore {
         record.answeredAt = now
         try record.update(db)
         try appendLog(
-            db,
-            AuthLogLine(
-                user: user, userName: user?.name ?? "?", mode: record.method,
-                result: state == .approved ? .success : .denied, outcome: state.rawValue, reason: reason,
-                application: record.application, clientIP: record.clientIp, transactionId: record.id,
-                relyingParty: record.relyingParty),
-            origin: origin, now: now)
+            db, .ending(record, user: user, state: state, reason: reason), origin: origin, now: now)
     }
 
 }

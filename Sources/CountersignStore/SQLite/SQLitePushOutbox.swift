@@ -128,15 +128,7 @@ extension SQLiteRegistryStore {
         try await pool.read { db in
             var counts = PushOutboxCounts()
             for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM push_outbox GROUP BY state") {
-                let n: Int = row["n"]
-                switch row["state"] as String {
-                case "queued": counts.queued = n
-                case "sending": counts.sending = n
-                case "sent": counts.sent = n
-                case "failed": counts.failed = n
-                case "expired": counts.expired = n
-                default: counts.cancelled = n
-                }
+                counts.add(state: row["state"], count: row["n"])
             }
             return counts
         }

@@ -232,12 +232,8 @@ public final class SQLiteRegistryStore: RegistryStore {
             guard user.status == UserStatus.enabled.rawValue else { throw StoreError.userDisabled(user.name) }
 
             let record = DeviceRecord(
-                id: deviceId, userId: code.userId, activationId: activation.id, platform: device.platform.rawValue,
-                pushToken: device.pushToken, pushTokenInvalidAt: nil, pushTokenInvalidReason: nil,
-                environment: device.environment.rawValue, publicKey: device.publicKey, oathSecretSealed: sealedSecret,
-                pushKeySealed: sealedPushKey, displayName: device.displayName, status: DeviceStatus.active.rawValue,
-                statusReason: nil,
-                statusChangedAt: nil, createdAt: now, lastSeenAt: now, lastRequestMs: 0)
+                pairing: device, id: deviceId, userId: code.userId, activationId: activation.id,
+                oathSecretSealed: sealedSecret, pushKeySealed: sealedPushKey, now: now)
             try record.insert(db)
             code.usedAt = now
             code.deviceId = deviceId
