@@ -134,5 +134,18 @@ struct PostgresNodesTests {
         await #expect(throws: PostgresRefusal.self) {
             try await a.send(String(repeating: "x", count: PostgresEventChannel.maxPayload + 1))
         }
+
+        // The listening connection is cut from the server's side: it is made again, LISTENs again,
+        // and hears what comes after.
+        let admin = try await fixture.node("admin")
+        let cut = try await admin.database.write { s in
+            try await s.changes(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()",
+                [String(b.channel.prefix(63))])
+        }
+        #expect(cut == 1)
+        _ = await ready.next()
+        try await a.send("after the reconnect")
+        #expect(await messages.next() == "after the reconnect")
     }
 }

@@ -74,7 +74,8 @@ public final class PostgresEventChannel: Sendable {
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
-        var parameters = [("application_name", "countersign-events")]
+        // Named after the channel, so an operator (or a test) can tell which listener is whose.
+        var parameters = [("application_name", String(channel.prefix(63)))]
         if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }
         configuration.options.additionalStartupParameters = parameters
         return configuration
