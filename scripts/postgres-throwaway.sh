@@ -5,6 +5,7 @@
 #   scripts/postgres-throwaway.sh stop FOLDER    stops it and deletes FOLDER
 #   scripts/postgres-throwaway.sh halt FOLDER    stops the server but keeps its data (an outage)
 #   scripts/postgres-throwaway.sh resume FOLDER  starts it again on the same port
+# For tests the server skips fsync (COUNTERSIGN_PG_FSYNC=on keeps it, as a benchmark must).
 # PostgreSQL refuses to run as root, so under root (as in CI) it runs as the postgres user.
 set -euo pipefail
 action=${1:?usage: postgres-throwaway.sh start|stop|halt|resume FOLDER}
@@ -22,7 +23,7 @@ start_server() {
     if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
   done
   "${as_owner[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 30 \
-    -o "-p $1 -k $folder -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c shared_buffers=64MB" \
+    -o "-p $1 -k $folder -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=${COUNTERSIGN_PG_FSYNC:-off} -c shared_buffers=64MB" \
     start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
 }
 

@@ -6,11 +6,13 @@ import Foundation
 final class ServerProcess: Sendable {
     let url: String
     let process: Process
+    let log: URL
     var pid: Int32 { process.processIdentifier }
 
-    private init(url: String, process: Process) {
+    private init(url: String, process: Process, log: URL) {
         self.url = url
         self.process = process
+        self.log = log
     }
 
     /// Starts the server on a free loopback port and waits until /health answers.
@@ -35,7 +37,7 @@ final class ServerProcess: Sendable {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let server = ServerProcess(url: "http://127.0.0.1:\(port)", process: process)
+        let server = ServerProcess(url: "http://127.0.0.1:\(port)", process: process, log: log)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
             if (try? await http.status(.GET, server.url + "/health")) == 200 { return server }
@@ -47,10 +49,15 @@ final class ServerProcess: Sendable {
         )
     }
 
+    /// Stops the server; the errors it logged, if any, are printed first (its folder goes with the run).
     func stop() {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n") where line.contains(" error ") || line.contains("unexpected") {
+            print("server: \(line.prefix(600))")
         }
     }
 }

@@ -74,7 +74,7 @@ extension PostgresRegistryStore {
         // of nodes may prune at once; each deletes what it finds, and a row goes once.
         var deleted = 0
         while true {
-            let chunk = try await database.claim { s in
+            let chunk = try await database.locked { s in
                 try await s.changes(
                     """
                     DELETE FROM auth_log WHERE id IN (

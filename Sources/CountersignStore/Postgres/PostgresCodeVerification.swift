@@ -18,7 +18,7 @@ extension PostgresRegistryStore {
     func checkOneTimeCode(_ code: String, user: UserRecord, _ s: PostgresSession, now: Date) async throws -> CodeCheck {
         guard let userId = user.id else { return .refused(.unknownUser(user.name)) }
         let devices: [DeviceRecord]
-        if let activation = try await Self.currentActivation(s) {
+        if let activation = try await Self.currentActivationShared(s) {
             devices = try await s.fetch(
                 DeviceRecord.self,
                 "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active' ORDER BY seq FOR UPDATE",
@@ -46,7 +46,7 @@ extension PostgresRegistryStore {
         _ attempt: CodeAttempt, policy: LockoutPolicy, origin: AuthLogOrigin, now: Date,
         check: @escaping @Sendable (UserRecord, PostgresSession) async throws -> CodeCheck
     ) async throws -> AuthTransaction {
-        let outcome: Result<AuthTransaction, AuthRefusal> = try await database.write { s in
+        let outcome: Result<AuthTransaction, AuthRefusal> = try await database.locked { s in
             let user = try await s.fetchOne(
                 UserRecord.self, "SELECT * FROM \"user\" WHERE name = ? FOR UPDATE", [attempt.userName])
             func log(_ result: AuthLogResult, _ outcome: String, _ reason: String?, credential: String? = nil)

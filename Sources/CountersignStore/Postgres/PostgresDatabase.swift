@@ -8,11 +8,16 @@ import Synchronization
 /// A pool of connections to the server's PostgreSQL database, and the one way the store runs its
 /// transactions on it.
 ///
-/// Every write runs SERIALIZABLE: whatever several nodes do at once, the outcome is one that some
-/// order of their transactions one after another would give, which is what the SQLite store's one
-/// writer gives for free. A transaction that loses such a race (SQLSTATE 40001, or a deadlock,
-/// 40P01) is run again from the start, so callers never see it; the work closures therefore only
-/// read and write the database, and any effect beyond it waits for the commit.
+/// Two kinds of write. Administration (`write`) runs SERIALIZABLE: whatever several nodes do at
+/// once ends as some order of them one after another would, which is what the SQLite store's one
+/// writer gives for free. The sign-in paths (`locked`) run READ COMMITTED and take a row lock on
+/// whatever two nodes could both decide on (the user whose pushes are counted, the challenge being
+/// answered, the device whose request timestamp moves on, the current activation, shared): under
+/// load SERIALIZABLE's predicate checks failed unrelated sign-ins of different users against each
+/// other, and the row locks guard the same invariants without that. A transaction that loses a
+/// race (SQLSTATE 40001, or a deadlock, 40P01) is run again from the start, so callers never see
+/// it; the work closures therefore only read and write the database, and any effect beyond it
+/// waits for the commit.
 public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let location: PostgresLocation
@@ -22,7 +27,7 @@ public final class PostgresDatabase: Sendable {
     let connectionWait: Duration
 
     static let retryableStates: Set<String> = ["40001", "40P01"]
-    static let maxAttempts = 12
+    static let maxAttempts = 20
 
     init(location: PostgresLocation, logger: Logger, connectionWait: Duration = .seconds(5)) {
         var configuration = PostgresClient.Configuration(
@@ -102,9 +107,10 @@ public final class PostgresDatabase: Sendable {
         try await transaction("BEGIN ISOLATION LEVEL SERIALIZABLE", work)
     }
 
-    /// READ COMMITTED, for the outbox's claims: `FOR UPDATE SKIP LOCKED` hands each due message
-    /// to one node without any node waiting for another, which is what a queue needs.
-    func claim<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+    /// READ COMMITTED, for the sign-in paths, whose invariants rest on the row locks they take as
+    /// they read, and for the queues: `FOR UPDATE SKIP LOCKED` hands each due message or overdue
+    /// row to one node without any node waiting for another.
+    func locked<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
         try await transaction("BEGIN ISOLATION LEVEL READ COMMITTED", work)
     }
 

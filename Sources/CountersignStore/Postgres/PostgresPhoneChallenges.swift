@@ -8,7 +8,7 @@ extension PostgresRegistryStore {
         _ challenge: NewPhoneChallenge, limits: PhoneLimits, origin: AuthLogOrigin, now: Date
     ) async throws -> PhoneDelivery {
         let secretHash = secrets.keyedHash(challenge.secret, purpose: Self.phoneSecretPurpose(challenge.transactionId))
-        let outcome: Result<PhoneDelivery, AuthRefusal> = try await database.write { s in
+        let outcome: Result<PhoneDelivery, AuthRefusal> = try await database.locked { s in
             let user = try await s.fetchOne(
                 UserRecord.self, "SELECT * FROM \"user\" WHERE name = ? FOR UPDATE", [challenge.user])
             func refuse(_ refusal: AuthRefusal) async throws -> Result<PhoneDelivery, AuthRefusal> {
@@ -72,7 +72,7 @@ extension PostgresRegistryStore {
     }
 
     public func failPhoneChallenge(id: String, reason: String, origin: AuthLogOrigin, now: Date) async throws {
-        try await database.write { s in
+        try await database.locked { s in
             guard
                 var record = try await s.fetchOne(
                     PhoneChallengeRecord.self, "SELECT * FROM phone_challenge WHERE id = ? FOR UPDATE", [id]),
@@ -142,7 +142,7 @@ extension PostgresRegistryStore {
         now: Date
     ) async throws -> AuthTransaction {
         let candidate = secrets.keyedHash(token, purpose: Self.phoneSecretPurpose(transactionId))
-        return try await database.write { s in
+        return try await database.locked { s in
             // A wrong token is as unknown as a made-up call.
             guard
                 var record = try await s.fetchOne(

@@ -8,7 +8,7 @@ extension PostgresRegistryStore {
     ) async throws -> StartedPushChallenge {
         let details = challenge.details
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
-        let outcome: Result<StartedPushChallenge, AuthRefusal> = try await database.write { s in
+        let outcome: Result<StartedPushChallenge, AuthRefusal> = try await database.locked { s in
             let pushEncoder = APIJSON.makeEncoder()
             let user = try await Self.user(named: details.user, s)
             func refuse(_ refusal: AuthRefusal) async throws -> Result<StartedPushChallenge, AuthRefusal> {
@@ -18,7 +18,9 @@ extension PostgresRegistryStore {
                     origin: origin, now: now)
                 return .failure(refusal)
             }
-            guard let activation = try await Self.currentActivation(s) else { return try await refuse(.notActivated) }
+            guard let activation = try await Self.currentActivationShared(s) else {
+                return try await refuse(.notActivated)
+            }
             guard activation.id == details.activationId else { throw StoreError.activationChanged }
             if let refusal = SignInEligibility.refusal(
                 requestedName: details.user, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
@@ -55,8 +57,12 @@ extension PostgresRegistryStore {
                     s, deviceId: device.id, payload: String(decoding: try pushEncoder.encode(pushData), as: UTF8.self),
                     collapseId: details.transactionId, deadline: details.deadline, now: now)
             }
+            // At most once a minute: every sign-in of a client would otherwise queue on its one row.
             try await s.execute(
-                "UPDATE relying_party SET last_used_at = ? WHERE name = ?", [now, challenge.relyingParty])
+                """
+                UPDATE relying_party SET last_used_at = ? WHERE name = ?
+                AND (last_used_at IS NULL OR last_used_at < ?)
+                """, [now, challenge.relyingParty, now.addingTimeInterval(-60)])
             return .success(
                 StartedPushChallenge(
                     transaction: Self.transaction(record, userName: user.name),
@@ -87,7 +93,7 @@ extension PostgresRegistryStore {
     public func pendingChallenges(deviceId: String, requestTimestampMillis: Int64, now: Date) async throws
         -> [SignedChallenge]
     {
-        try await database.write { s in
+        try await database.locked { s in
             let device = try await Self.acceptDeviceRequest(
                 s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             return try await s.fetch(
@@ -104,7 +110,7 @@ extension PostgresRegistryStore {
         id: String, deviceId: String, answer: ChallengeAnswer, requestTimestampMillis: Int64, limits: PushLimits,
         origin: AuthLogOrigin, now: Date
     ) async throws -> ChallengeAnswerOutcome {
-        try await database.write { s in
+        try await database.locked { s in
             let device = try await Self.acceptDeviceRequest(
                 s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             // A challenge for another user or activation is as unknown as a made-up one.
@@ -151,7 +157,7 @@ extension PostgresRegistryStore {
     /// read and rows another sweeper holds are skipped, and each row is ended only while still
     /// pending, so no timeout and no log row is ever written twice.
     public func expireChallenges(now: Date, origin: AuthLogOrigin) async throws -> [String] {
-        try await database.write { s in
+        try await database.locked { s in
             let overdue = try await s.fetch(
                 ChallengeRecord.self,
                 """

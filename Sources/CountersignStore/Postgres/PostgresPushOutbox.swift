@@ -42,7 +42,7 @@ extension PostgresRegistryStore {
     /// claim whose lease ran out go back to `queued`. Another live node's claims are left alone.
     public func requeueInterruptedPushes() async throws -> Int {
         let node = nodeName
-        return try await database.claim { s in
+        return try await database.locked { s in
             try await s.changes(
                 """
                 UPDATE push_outbox SET state = 'queued', claimed_by = NULL, lease_until = NULL
@@ -58,7 +58,7 @@ extension PostgresRegistryStore {
     public func claimDuePushes(now: Date, limit: Int) async throws -> [PendingPush] {
         let node = nodeName
         let leaseUntil = now.addingTimeInterval(pushLease)
-        return try await database.claim { s in
+        return try await database.locked { s in
             let rows = try await s.rows(
                 """
                 WITH due AS (
@@ -106,7 +106,7 @@ extension PostgresRegistryStore {
 
     public func recordPushAttempts(_ results: [(id: String, result: PushAttemptResult)], now: Date) async throws {
         let results = results.map { Recorded(id: $0.id, result: $0.result) }
-        try await database.claim { s in
+        try await database.locked { s in
             for recorded in results { try await Self.record(s, id: recorded.id, result: recorded.result, now: now) }
         }
     }

@@ -58,7 +58,7 @@ extension PostgresRegistryStore {
     }
 
     public func saveRadiusRound(_ round: RadiusRound, stateHash: String, now: Date) async throws {
-        try await database.write { s in
+        try await database.locked { s in
             try await s.execute("DELETE FROM radius_round WHERE expires_at <= ?", [now])
             try await s.execute(
                 """
@@ -73,7 +73,7 @@ extension PostgresRegistryStore {
     }
 
     public func takeRadiusRound(stateHash: String, client: String, now: Date) async throws -> RadiusRound? {
-        try await database.write { s in
+        try await database.locked { s in
             guard let row = try await s.row("DELETE FROM radius_round WHERE state_hash = ? RETURNING *", [stateHash])
             else { return nil }
             let expiresAt = try row["expires_at"].decode(Date.self)

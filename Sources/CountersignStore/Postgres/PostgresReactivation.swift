@@ -11,12 +11,15 @@ extension PostgresRegistryStore {
         let id = UUID().uuidString.lowercased()
         let sealedKey = try secrets.seal(serverKey.rawRepresentation, purpose: Self.serverKeyPurpose(id))
         let publicKey = serverKey.publicKey.x963Representation
-        let outcome = try await database.write { s in
-            let provider = try await Self.providerRecord(named: providerName, s)
+        // READ COMMITTED, the current activation locked first: the sign-ins deciding under it (which
+        // share-lock it) finish before, and every statement after reads what they committed, so
+        // their challenges are ended here too; those that come after wait, then see the new one.
+        let outcome = try await database.locked { s in
             guard
                 var old = try await s.fetchOne(
                     ActivationRecord.self, "SELECT * FROM activation WHERE is_current FOR UPDATE")
             else { throw StoreError.notActivated }
+            let provider = try await Self.providerRecord(named: providerName, s)
             let oldProvider = try await s.record(ProviderRecord.self, key: old.providerId)
             var from: ReactivationPlan.Provider?
             if let oldProvider { from = try await Self.planned(oldProvider, s) }

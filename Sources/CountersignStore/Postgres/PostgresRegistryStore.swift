@@ -378,7 +378,7 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
     public func updatePushToken(
         deviceId: String, token: String, environment: PushEnvironment?, requestTimestampMillis: Int64, now: Date
     ) async throws -> Device {
-        try await database.write { s in
+        try await database.locked { s in
             var record = try await Self.acceptDeviceRequest(
                 s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
             record.pushToken = token

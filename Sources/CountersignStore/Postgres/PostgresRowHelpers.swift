@@ -7,8 +7,21 @@ extension PostgresRegistryStore {
         try await s.fetchOne(ActivationRecord.self, "SELECT * FROM activation WHERE is_current")
     }
 
+    /// The current activation, share-locked until the transaction ends, so a re-activation waits
+    /// for the sign-ins already deciding under it (and they for it). A re-activation that commits
+    /// while this waits leaves the row no longer current; the new one is then read, so the caller
+    /// sees the activation change rather than none at all.
+    static func currentActivationShared(_ s: PostgresSession) async throws -> ActivationRecord? {
+        if let locked = try await s.fetchOne(
+            ActivationRecord.self, "SELECT * FROM activation WHERE is_current FOR SHARE")
+        {
+            return locked
+        }
+        return try await s.fetchOne(ActivationRecord.self, "SELECT * FROM activation WHERE is_current FOR SHARE")
+    }
+
     static func currentProvider(_ s: PostgresSession) async throws -> ProviderRecord? {
-        guard let activation = try await currentActivation(s) else { return nil }
+        guard let activation = try await currentActivationShared(s) else { return nil }
         return try await s.record(ProviderRecord.self, key: activation.providerId)
     }
 
@@ -60,7 +73,7 @@ extension PostgresRegistryStore {
                 DeviceRecord.self, "SELECT * FROM device WHERE id = ? FOR UPDATE", [deviceId])
         else { throw StoreError.deviceNotActivated }
         let current = try await s.value(
-            Bool.self, "SELECT is_current FROM activation WHERE id = ?", [device.activationId])
+            Bool.self, "SELECT is_current FROM activation WHERE id = ? FOR SHARE", [device.activationId])
         guard device.status == DeviceStatus.active.rawValue, current == true else {
             throw StoreError.deviceNotActivated
         }
