@@ -10,7 +10,10 @@ extension PostgresRegistryStore {
         // A refusal is returned, not thrown, so that its log row commits with the transaction.
         let outcome: Result<StartedPushChallenge, AuthRefusal> = try await database.locked { s in
             let pushEncoder = APIJSON.makeEncoder()
-            let user = try await Self.user(named: details.user, s)
+            // The user's row is locked as it is read: two nodes admitting pushes for one user take
+            // turns, so the limits on pending pushes count both.
+            let user = try await s.fetchOne(
+                UserRecord.self, "SELECT * FROM \"user\" WHERE name = ? FOR UPDATE", [details.user])
             func refuse(_ refusal: AuthRefusal) async throws -> Result<StartedPushChallenge, AuthRefusal> {
                 try await Self.logRefusal(
                     s, refusal, user: user, userName: details.user, mode: .push, application: details.application,
@@ -28,9 +31,6 @@ extension PostgresRegistryStore {
                 return try await refuse(refusal)
             }
             guard let user, let userId = user.id else { return try await refuse(.unknownUser(details.user)) }
-            // The user's row is locked: two nodes admitting pushes for one user take turns, so the
-            // limits on pending pushes count both.
-            try await s.execute("SELECT 1 FROM \"user\" WHERE id = ? FOR UPDATE", [userId])
             let devices = try await s.fetch(
                 DeviceRecord.self,
                 "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active' ORDER BY seq",
@@ -207,10 +207,7 @@ extension PostgresRegistryStore {
     static func pushAdmissionFacts(
         _ s: PostgresSession, userId: Int64, devices: Int, blockedUntil: Date?, admission: PushAdmission, now: Date
     ) async throws -> PushAdmission.Facts {
-        let pending =
-            try await s.value(
-                Int.self, "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?",
-                [userId, now]) ?? 0
+        // One round trip for the three facts.
         let lastApproval = try await s.value(
             Date.self,
             """
@@ -218,10 +215,13 @@ extension PostgresRegistryStore {
             ORDER BY answered_at DESC LIMIT 1
             """, [userId])
         let windowStart = admission.windowStart(now: now, lastApproval: lastApproval)
-        let recent =
-            try await s.value(
-                Int.self, "SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?",
-                [userId, windowStart]) ?? 0
+        let counts = try await s.row(
+            """
+            SELECT (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?),
+                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?)
+            """, [userId, now, userId, windowStart])
+        let pending = try counts?[0].decode(Int.self) ?? 0
+        let recent = try counts?[1].decode(Int.self) ?? 0
         return PushAdmission.Facts(
             activeDevices: devices, pushBlockedUntil: blockedUntil, pendingPushes: pending,
             pushesSinceWindowStart: recent)

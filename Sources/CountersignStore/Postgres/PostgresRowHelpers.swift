@@ -68,13 +68,18 @@ extension PostgresRegistryStore {
     static func acceptDeviceRequest(
         _ s: PostgresSession, deviceId: String, requestTimestampMillis: Int64, now: Date
     ) async throws -> DeviceRecord {
+        // The device locked, its activation share-locked (a re-activation waits), in one round trip.
         guard
-            var device = try await s.fetchOne(
-                DeviceRecord.self, "SELECT * FROM device WHERE id = ? FOR UPDATE", [deviceId])
+            let row = try await s.row(
+                """
+                SELECT device.*, activation.is_current AS activation_is_current FROM device
+                JOIN activation ON activation.id = device.activation_id WHERE device.id = ?
+                FOR UPDATE OF device FOR SHARE OF activation
+                """, [deviceId])
         else { throw StoreError.deviceNotActivated }
-        let current = try await s.value(
-            Bool.self, "SELECT is_current FROM activation WHERE id = ? FOR SHARE", [device.activationId])
-        guard device.status == DeviceStatus.active.rawValue, current == true else {
+        var device = try DeviceRecord(from: PostgresRowDecoder(row: row))
+        let current = try row["activation_is_current"].decode(Bool.self)
+        guard device.status == DeviceStatus.active.rawValue, current else {
             throw StoreError.deviceNotActivated
         }
         guard requestTimestampMillis > device.lastRequestMs else { throw StoreError.replayedRequest }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A value bound to one `?` of a statement; nil binds NULL.
 typealias SQLValue = (any PostgresThrowingDynamicTypeEncodable)?
@@ -16,7 +17,7 @@ struct PostgresSession {
         for value in values {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
         }
-        let query = PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings)
+        let query = PostgresQuery(unsafeSQL: Self.numberedCache.numbered(sql), binds: bindings)
         var result: [PostgresRandomAccessRow] = []
         for try await row in try await connection.query(query, logger: logger) {
             result.append(row.makeRandomAccess())
@@ -55,6 +56,10 @@ struct PostgresSession {
         try await row(sql, values).map { try Record(from: PostgresRowDecoder(row: $0)) }
     }
 
+    /// The store's statements are a few dozen fixed strings (the auth log's filters add a few);
+    /// each is numbered once.
+    static let numberedCache = NumberedStatements()
+
     /// `?` becomes `$1`, `$2`, … outside quoted text and identifiers.
     static func numbered(_ sql: String) -> String {
         var result = ""
@@ -76,6 +81,23 @@ struct PostgresSession {
             }
         }
         return result
+    }
+}
+
+/// Statements as numbered once, by their `?` text. Bounded: a store never has more than a few
+/// hundred distinct statements, and past the bound the cache starts again.
+final class NumberedStatements: Sendable {
+    private let cache = Mutex<[String: String]>([:])
+    static let bound = 1024
+
+    func numbered(_ sql: String) -> String {
+        if let known = cache.withLock({ $0[sql] }) { return known }
+        let numbered = PostgresSession.numbered(sql)
+        cache.withLock {
+            if $0.count >= Self.bound { $0.removeAll() }
+            $0[sql] = numbered
+        }
+        return numbered
     }
 }
 
