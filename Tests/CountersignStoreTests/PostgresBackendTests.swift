@@ -19,11 +19,15 @@ struct PostgresBackendTests {
         #expect(location.password == "p@ss" && location.database == "countersign" && location.tls == .require)
         #expect(location.description == "postgres://cs@db.example:6432/countersign")
         #expect(try PostgresLocation(url: "postgresql://cs@localhost/db").tls == .prefer)
+        #expect(
+            try PostgresLocation(url: "postgres://cs@h/db?sslrootcert=/etc/ca.pem").rootCertificates == "/etc/ca.pem")
         for (url, why) in [
             ("mysql://cs@localhost/db", "scheme"), ("postgres://localhost/db", "no user"),
             ("postgres://cs@localhost", "no database"), ("postgres://cs@localhost/db?sslmode=maybe", "sslmode"),
             ("postgres://cs@localhost/db?search_path=a;drop", "search_path"),
             ("postgres://cs@localhost/db?timeout=3", "'timeout'"),
+            ("postgres://cs@localhost/db?sslrootcert=ca.pem", "absolute path"),
+            ("postgres://cs@localhost/db?sslmode=disable&sslrootcert=/ca.pem", "needs sslmode"),
             ("postgres://cs@localhost:99999/db", "URL"),
             ("postgres://cs@localhost/" + String(repeating: "d", count: 3000), "longer"),
         ] {

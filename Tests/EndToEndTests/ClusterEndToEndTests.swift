@@ -239,4 +239,34 @@ struct ClusterEndToEndTests {
         #expect(healthy, "the node did not recover after the database came back:\n\(node.log)")
         #expect(try await node.terminate() == 0)
     }
+
+    @Test(
+        "over TLS the node checks the database's certificate: it connects with sslrootcert, and without it says why not"
+    )
+    func tlsToTheDatabase() async throws {
+        let workspace = try DevWorkspace()
+        defer { workspace.remove() }
+        let key = ["COUNTERSIGN_MASTER_KEY": Data(repeating: 9, count: 32).base64EncodedString()]
+        let postgres = try PostgresProcess(tls: true)
+        let plain = postgres.url.replacingOccurrences(of: "?sslmode=disable", with: "")
+        let byName = plain.replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+
+        // The server's certificate is from a CA the system does not trust: refused, with the reason.
+        let untrusted = try ServerProcess(
+            dataDirectory: workspace.folder.appendingPathComponent("a"),
+            extraArguments: ["--database", byName + "?sslmode=require"], environment: key)
+        untrusted.process.waitUntilExit()
+        #expect(untrusted.process.terminationStatus != 0)
+        #expect(untrusted.log.contains("the database is unavailable"), "\(untrusted.log)")
+        #expect(untrusted.log.lowercased().contains("certificate"), "\(untrusted.log)")
+
+        // Trusting that CA, by host name, the node connects over TLS and serves.
+        let node = try ServerProcess(
+            dataDirectory: workspace.folder.appendingPathComponent("b"),
+            extraArguments: ["--database", byName + "?sslmode=require&sslrootcert=\(postgres.caCertificate)"],
+            environment: key)
+        try await node.waitUntilListening()
+        #expect(try await NodeHTTP.send("GET", node.url + "/health").status == 200)
+        #expect(try await node.terminate() == 0)
+    }
 }

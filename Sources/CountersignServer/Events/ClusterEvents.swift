@@ -102,8 +102,12 @@ public final class ClusterEvents: Service, Sendable {
             return
         }
         logger.notice("cross-node events: listening again; reading everything afresh")
-        await Self.$relaying.withValue(true) {
-            for event in Self.catchUp { await events.publish(event) }
+        // Apart from the listening loop, so that no subscriber's work holds up the next message.
+        let events = self.events
+        Task {
+            await Self.$relaying.withValue(true) {
+                for event in Self.catchUp { await events.publish(event) }
+            }
         }
     }
 

@@ -32,7 +32,7 @@ public final class PostgresDatabase: Sendable {
     init(location: PostgresLocation, logger: Logger, connectionWait: Duration = .seconds(5)) {
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: Self.tls(location.tls))
+            database: location.database, tls: Self.tls(location))
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = 16
         if let searchPath = location.searchPath {
@@ -54,17 +54,46 @@ public final class PostgresDatabase: Sendable {
         location: PostgresLocation, logger: Logger = Logger(label: "countersign.postgres"),
         connectionWait: Duration = .seconds(5)
     ) async throws -> PostgresDatabase {
+        try await probe(location, logger: logger)
         let database = PostgresDatabase(location: location, logger: logger, connectionWait: connectionWait)
         try await database.migrate()
         return database
     }
 
-    static func tls(_ mode: PostgresLocation.TLSMode) -> PostgresClient.Configuration.TLS {
-        switch mode {
-        case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+    /// One connection made by hand before the pool starts, so that a start that cannot connect says
+    /// why (refused, a certificate that does not verify, a wrong password) rather than only that no
+    /// connection came: the pool retries quietly.
+    static func probe(_ location: PostgresLocation, logger: Logger) async throws {
+        if let roots = location.rootCertificates, !FileManager.default.isReadableFile(atPath: roots) {
+            throw StoreError.databaseUnavailable("sslrootcert \(roots) cannot be read")
         }
+        do {
+            let configuration = try PostgresEventChannel.configuration(for: location, applicationName: "countersign")
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            if let message = error.serverInfo?[.message] {
+                throw StoreError.databaseUnavailable("\(location): \(message)")
+            }
+            throw StoreError.databaseUnavailable("\(location): \(describe(error))")
+        } catch {
+            throw StoreError.databaseUnavailable("\(location): \(error)")
+        }
+    }
+
+    static func tls(_ location: PostgresLocation) -> PostgresClient.Configuration.TLS {
+        switch location.tls {
+        case .disable: .disable
+        case .prefer: .prefer(tlsConfiguration(location))
+        case .require: .require(tlsConfiguration(location))
+        }
+    }
+
+    /// Full verification of the server's certificate and host name, against `sslrootcert` when given.
+    static func tlsConfiguration(_ location: PostgresLocation) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let roots = location.rootCertificates { configuration.trustRoots = .file(roots) }
+        return configuration
     }
 
     func migrate() async throws {

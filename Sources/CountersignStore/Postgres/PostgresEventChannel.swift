@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import NIOSSL
 import PostgresNIO
 
@@ -47,9 +48,15 @@ public final class PostgresEventChannel: Sendable {
                     configuration: try configuration(), id: connectionID, logger: logger)
                 pause = .milliseconds(100)
                 defer { Task { try? await connection.close() } }
-                try await connection.listen(on: channel) { notifications in
-                    await listening()
-                    for try await notification in notifications { await received(notification.payload) }
+                // Closing the connection is what ends the wait for notifications when the task is
+                // cancelled (a shutdown), whatever the sequence itself does with cancellation.
+                try await withTaskCancellationHandler {
+                    try await connection.listen(on: channel) { notifications in
+                        await listening()
+                        for try await notification in notifications { await received(notification.payload) }
+                    }
+                } onCancel: {
+                    let _: EventLoopFuture<Void> = connection.close()
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -63,19 +70,25 @@ public final class PostgresEventChannel: Sendable {
     }
 
     func configuration() throws -> PostgresConnection.Configuration {
-        let location = database.location
+        // Named after the channel, so an operator (or a test) can tell which listener is whose.
+        try Self.configuration(for: database.location, applicationName: String(channel.prefix(63)))
+    }
+
+    /// A single connection's configuration for `location`, with the pool's TLS rules.
+    static func configuration(for location: PostgresLocation, applicationName: String) throws
+        -> PostgresConnection.Configuration
+    {
         let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: PostgresDatabase.tlsConfiguration(location)))
+        case .require: tls = .require(try NIOSSLContext(configuration: PostgresDatabase.tlsConfiguration(location)))
         }
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(5)
-        // Named after the channel, so an operator (or a test) can tell which listener is whose.
-        var parameters = [("application_name", String(channel.prefix(63)))]
+        var parameters = [("application_name", applicationName)]
         if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }
         configuration.options.additionalStartupParameters = parameters
         return configuration

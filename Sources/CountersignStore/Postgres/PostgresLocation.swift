@@ -2,7 +2,10 @@ import Foundation
 
 /// Where the PostgreSQL database is, read from a `postgres://user:password@host:port/database` URL
 /// (`postgresql://` too). Query items: `sslmode` (`disable`, `prefer` or `require`; `prefer` when
-/// absent, as libpq does) and `search_path` (a schema, for several installations in one database).
+/// absent, as libpq does), `sslrootcert` (a PEM file of the CA that signed the server's certificate,
+/// for a private CA) and `search_path` (a schema, for several installations in one database).
+/// Unlike libpq's modes of the same names, `prefer` and `require` verify the certificate and the
+/// host name whenever TLS is used: against `sslrootcert`, or the system's trust store.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable { case disable, prefer, require }
 
@@ -13,11 +16,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var database: String
     public var tls: TLSMode
     public var searchPath: String?
+    /// The CA certificates (PEM) the server's certificate must chain to; nil for the system's.
+    public var rootCertificates: String?
 
     public init(
         host: String, port: Int = 5432, user: String, password: String? = nil, database: String,
-        tls: TLSMode = .prefer, searchPath: String? = nil
+        tls: TLSMode = .prefer, searchPath: String? = nil, rootCertificates: String? = nil
     ) {
+        self.rootCertificates = rootCertificates
         self.host = host
         self.port = port
         self.user = user
@@ -53,6 +59,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         guard !database.isEmpty, !database.contains("/") else { throw invalid("it names no database after the host") }
         var tls = TLSMode.prefer
         var searchPath: String?
+        var rootCertificates: String?
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -65,13 +72,19 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
                     throw invalid("search_path must be one schema name of letters, digits and _")
                 }
                 searchPath = value
+            case "sslrootcert":
+                guard let value = item.value, value.hasPrefix("/") else {
+                    throw invalid("sslrootcert must be the absolute path of a PEM file")
+                }
+                rootCertificates = value
             default:
-                throw invalid("'\(item.name)' is not a setting Countersign reads (sslmode, search_path)")
+                throw invalid("'\(item.name)' is not a setting Countersign reads (sslmode, sslrootcert, search_path)")
             }
         }
+        if rootCertificates != nil, tls == .disable { throw invalid("sslrootcert needs sslmode prefer or require") }
         self.init(
             host: host, port: port, user: user, password: components.password, database: database, tls: tls,
-            searchPath: searchPath)
+            searchPath: searchPath, rootCertificates: rootCertificates)
     }
 
     static func isPlainName(_ text: String) -> Bool {

@@ -141,11 +141,15 @@ final class PostgresProcess {
     let folder = "/tmp/countersign-pg-\(UUID().uuidString.prefix(8))"
     let url: String
 
-    init() throws {
-        let started = try Executables.run("/bin/bash", [Self.script, "start", folder])
+    /// With `tls`, the server speaks TLS with a certificate from a CA of its own, `caCertificate`.
+    init(tls: Bool = false) throws {
+        let started = try Executables.run(
+            "/bin/bash", [Self.script, "start", folder], environment: ["COUNTERSIGN_PG_TLS": tls ? "1" : "0"])
         guard started.status == 0 else { throw ServerFailure(message: "PostgreSQL did not start: \(started.errors)") }
         url = started.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    var caCertificate: String { folder + "/tls/ca.pem" }
 
     /// An outage: the server stops, its data stays.
     func halt() throws { _ = try Executables.run("/bin/bash", [Self.script, "halt", folder]) }
