@@ -54,13 +54,15 @@ public final class ClusterEvents: Service, Sendable {
         guard !Self.relaying else { return }
         for part in Self.split(event) {
             do {
-                let payload = String(
-                    decoding: try APIJSON.makeEncoder().encode(Message(node: node, event: part)), as: UTF8.self)
-                try await channel.send(payload)
+                try await channel.send(try Self.encoded(Message(node: node, event: part)))
             } catch {
                 logger.warning("cross-node events: could not send \(part) (\(error))")
             }
         }
+    }
+
+    static func encoded(_ message: Message) throws -> String {
+        String(decoding: try APIJSON.makeEncoder().encode(message), as: UTF8.self)
     }
 
     /// Events whose id lists would overflow one NOTIFY go as several.
@@ -122,9 +124,7 @@ public final class ClusterEvents: Service, Sendable {
     func runSelfTest() async {
         let nonce = selfTest.withLock { $0.nonce }
         do {
-            let payload = String(
-                decoding: try APIJSON.makeEncoder().encode(Message(node: node, ping: nonce)), as: UTF8.self)
-            try await channel.send(payload)
+            try await channel.send(try Self.encoded(Message(node: node, ping: nonce)))
         } catch {
             logger.warning("cross-node events: the self-test could not send (\(error))")
         }
@@ -139,7 +139,4 @@ public final class ClusterEvents: Service, Sendable {
             "cross-node events: this node did not hear its own NOTIFY within 5 s; other nodes' changes reach it only by the 1 s fallback poll"
         )
     }
-
-    /// Whether the self-test message came back (for tests and `status`).
-    var selfTestPassed: Bool { selfTest.withLock { $0.heard } }
 }

@@ -113,15 +113,6 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Names of the migrations applied, for diagnostics and tests.
-    public func appliedMigrations() async throws -> [String] {
-        try await read { session in
-            try await session.rows("SELECT name FROM schema_migration ORDER BY name").map {
-                try $0[0].decode(String.self)
-            }
-        }
-    }
-
     /// A migration's statements: each ends with a `;` at the end of a line.
     static func statements(_ sql: String) -> [String] {
         sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -196,7 +187,7 @@ public final class PostgresDatabase: Sendable {
             let answer = Answer<T>()
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                    answer.set(continuation)
+                    guard answer.set(continuation) else { return }
                     let worker = Task {
                         do {
                             let value = try await client.withConnection { connection in
@@ -221,6 +212,9 @@ public final class PostgresDatabase: Sendable {
                         })
                 }
             } onCancel: {
+                // A cancelled caller (a shutdown) stops waiting at once: a worker stuck on a
+                // connection that broke must not hold it. The worker is cancelled and lets go.
+                answer.resume(with: .failure(CancellationError()))
                 answer.cancelWorker()
             }
         } catch let error as PSQLError where error.serverInfo == nil {
@@ -290,7 +284,18 @@ final class Answer<T: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    func set(_ continuation: CheckedContinuation<T, any Error>) { state.withLock { $0.continuation = continuation } }
+    /// A caller cancelled before its continuation was set hears so at once; false then, and no
+    /// work should start.
+    @discardableResult
+    func set(_ continuation: CheckedContinuation<T, any Error>) -> Bool {
+        let answered = state.withLock { state -> Bool in
+            guard !state.done else { return true }
+            state.continuation = continuation
+            return false
+        }
+        if answered { continuation.resume(throwing: CancellationError()) }
+        return !answered
+    }
     func setWorker(_ worker: Task<Void, Never>) { state.withLock { $0.worker = worker } }
     func cancelWorker() { state.withLock { $0.worker }?.cancel() }
 

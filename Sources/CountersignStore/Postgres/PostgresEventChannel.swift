@@ -95,7 +95,10 @@ public final class PostgresEventChannel: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
-        if let error = error as? PSQLError { return PostgresRefusal(error).description }
+        // A refusal names the server's message; a broken connection, what broke it.
+        if let error = error as? PSQLError {
+            return error.serverInfo == nil ? PostgresDatabase.describe(error) : PostgresRefusal(error).description
+        }
         return "\(error)"
     }
 }

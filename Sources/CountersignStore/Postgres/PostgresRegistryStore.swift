@@ -36,8 +36,6 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
         return store
     }
 
-    public var location: PostgresLocation { database.location }
-
     static let keyCheckPurpose = "master-key-check"
     static let keyCheckPlain = Data("countersign master key check".utf8)
 
