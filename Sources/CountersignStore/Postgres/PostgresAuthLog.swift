@@ -4,19 +4,23 @@ import Foundation
 // The auth log and the usage counters kept with it.
 extension PostgresRegistryStore {
     /// Appends a row inside the caller's transaction, copying the user's details as they are now.
+    /// Both writes wait for the transaction's next statement (`later`): nothing reads them back,
+    /// and the provider is named by a subquery rather than a read of its own.
     static func appendLog(_ s: PostgresSession, _ line: AuthLogLine, origin: AuthLogOrigin, now: Date) async throws {
-        let provider = try await s.value(
-            String.self,
-            "SELECT provider.name FROM activation JOIN provider ON provider.id = activation.provider_id WHERE activation.is_current"
-        )
-        try await s.insert(AuthLogRecord(line, origin: origin, provider: provider, now: now))
+        try await s.insertLater(
+            AuthLogRecord(line, origin: origin, provider: nil, now: now), computed: ["provider": currentProviderName])
         guard line.outcome != "refused" else { return }
-        try await s.execute(
+        try await s.later(
             """
-            INSERT INTO usage_count (month, provider, mode, result, count) VALUES (?, ?, ?, ?, 1)
+            INSERT INTO usage_count (month, provider, mode, result, count)
+            VALUES (?, COALESCE(\(currentProviderName), ''), ?, ?, 1)
             ON CONFLICT (month, provider, mode, result) DO UPDATE SET count = usage_count.count + 1
-            """, [ReportMonth(containing: now).description, provider ?? "", line.mode, line.result.rawValue])
+            """, [ReportMonth(containing: now).description, line.mode, line.result.rawValue])
     }
+
+    /// The current activation's provider, as an SQL expression (NULL when there is none).
+    static let currentProviderName =
+        "(SELECT provider.name FROM activation JOIN provider ON provider.id = activation.provider_id WHERE activation.is_current)"
 
     /// Writes the row for an attempt refused before anything was asked of the user.
     static func logRefusal(

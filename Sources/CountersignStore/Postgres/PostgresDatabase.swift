@@ -139,20 +139,29 @@ public final class PostgresDatabase: Sendable {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", work)
     }
 
+    /// No transaction: each statement commits by itself. For a read that is one statement (it sees
+    /// one snapshot anyway) and for writes that are one statement, or that `later` makes one.
+    func autocommit<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+        try await transaction(nil, work)
+    }
+
     private func transaction<T: Sendable>(
-        _ begin: String, _ work: @escaping @Sendable (PostgresSession) async throws -> T
+        _ begin: String?, _ work: @escaping @Sendable (PostgresSession) async throws -> T
     ) async throws -> T {
         var attempt = 1
         while true {
             do {
-                return try await withConnection { session in
-                    try await session.execute(begin)
+                return try await withConnection(begin: begin) { session in
                     do {
                         let value = try await work(session)
-                        try await session.execute("COMMIT")
+                        if session.pending.began {
+                            try await session.execute("COMMIT")
+                        } else {
+                            try await session.flushWrites()
+                        }
                         return value
                     } catch {
-                        try? await session.execute("ROLLBACK")
+                        try? await session.rollback()
                         throw error
                     }
                 }
@@ -172,9 +181,9 @@ public final class PostgresDatabase: Sendable {
     /// A connection for `work`, or `StoreError.databaseUnavailable` when none comes in time or the
     /// connection breaks: the caller answers 503 and the pool reconnects by itself. Only the wait
     /// for a connection is bounded; once leased, the work runs to its end (a long migration too).
-    func withConnection<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws
-        -> T
-    {
+    func withConnection<T: Sendable>(
+        begin: String? = nil, _ work: @escaping @Sendable (PostgresSession) async throws -> T
+    ) async throws -> T {
         let client = self.client
         let logger = self.logger
         let wait = connectionWait
@@ -192,7 +201,8 @@ public final class PostgresDatabase: Sendable {
                         do {
                             let value = try await client.withConnection { connection in
                                 guard lease.leased() else { throw CancellationError() }
-                                return try await work(PostgresSession(connection: connection, logger: logger))
+                                return try await work(
+                                    PostgresSession(connection: connection, logger: logger, begin: begin))
                             }
                             answer.resume(with: .success(value))
                         } catch {

@@ -43,7 +43,7 @@ extension PostgresRegistryStore {
                 return try await refuse(refusal)
             }
             let record = ChallengeRecord(starting: challenge, userId: userId, activationId: activation.id, now: now)
-            try await s.insert(record)
+            try await s.insertLater(record)
             // Poll-only phones and phones whose token died fetch the challenge when they poll.
             for device in devices
             where device.platform != DevicePlatform.pollOnly.rawValue && device.pushToken != nil
@@ -58,7 +58,7 @@ extension PostgresRegistryStore {
                     collapseId: details.transactionId, deadline: details.deadline, now: now)
             }
             // At most once a minute: every sign-in of a client would otherwise queue on its one row.
-            try await s.execute(
+            try await s.later(
                 """
                 UPDATE relying_party SET last_used_at = ? WHERE name = ?
                 AND (last_used_at IS NULL OR last_used_at < ?)
@@ -71,22 +71,36 @@ extension PostgresRegistryStore {
         return try outcome.get()
     }
 
+    /// A long-poll's read, so one statement without a transaction: the challenge (or, failing that,
+    /// the phone challenge) with its user's name.
     public func transaction(id: String, relyingParty: String) async throws -> AuthTransaction {
-        try await database.read { s in
+        try await database.autocommit { s in
             // Another client's transaction is as unknown as a made-up one.
-            guard let record = try await s.record(ChallengeRecord.self, key: id) else {
-                // SMS codes and voice calls are transactions too.
-                guard let phone = try await s.record(PhoneChallengeRecord.self, key: id),
-                    phone.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame
-                else { throw StoreError.challengeNotFound(id) }
-                let userName = try await s.record(UserRecord.self, key: phone.userId)?.name ?? "?"
-                return Self.transaction(phone, userName: userName)
+            if let row = try await s.row(
+                """
+                SELECT challenge.*, "user".name AS user_name_now FROM challenge
+                LEFT JOIN "user" ON "user".id = challenge.user_id WHERE challenge.id = ?
+                """, [id])
+            {
+                let record = try ChallengeRecord(from: PostgresRowDecoder(row: row))
+                guard record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame else {
+                    throw StoreError.challengeNotFound(id)
+                }
+                return Self.transaction(record, userName: try row["user_name_now"].decode(String?.self) ?? "?")
             }
-            guard record.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame else {
+            // SMS codes and voice calls are transactions too.
+            guard
+                let row = try await s.row(
+                    """
+                    SELECT phone_challenge.*, "user".name AS user_name_now FROM phone_challenge
+                    LEFT JOIN "user" ON "user".id = phone_challenge.user_id WHERE phone_challenge.id = ?
+                    """, [id])
+            else { throw StoreError.challengeNotFound(id) }
+            let phone = try PhoneChallengeRecord(from: PostgresRowDecoder(row: row))
+            guard phone.relyingParty.caseInsensitiveCompare(relyingParty) == .orderedSame else {
                 throw StoreError.challengeNotFound(id)
             }
-            let userName = try await s.record(UserRecord.self, key: record.userId)?.name ?? "?"
-            return Self.transaction(record, userName: userName)
+            return Self.transaction(phone, userName: try row["user_name_now"].decode(String?.self) ?? "?")
         }
     }
 
@@ -116,10 +130,11 @@ extension PostgresRegistryStore {
             // A challenge for another user or activation is as unknown as a made-up one.
             guard
                 var challenge = try await s.fetchOne(
-                    ChallengeRecord.self, "SELECT * FROM challenge WHERE id = ? FOR UPDATE", [id]),
+                    ChallengeRecord.self, "SELECT * FROM challenge WHERE id = ? FOR UPDATE", [id],
+                    waitingWrites: .mayWait),
                 challenge.userId == device.userId, challenge.activationId == device.activationId
             else { throw StoreError.challengeNotFound(id) }
-            guard var user = try await s.record(UserRecord.self, key: challenge.userId) else {
+            guard var user = try await s.record(UserRecord.self, key: challenge.userId, waitingWrites: .mayWait) else {
                 throw StoreError.challengeNotFound(id)
             }
             let decision = ChallengeAnswerRule.decide(
@@ -137,7 +152,7 @@ extension PostgresRegistryStore {
                 (state, reason) = (decided, why)
                 if let blockPushUntil {
                     user.pushBlockedUntil = blockPushUntil
-                    try await s.update(user)
+                    try await s.updateLater(user)
                 }
             }
             challenge.state = state.rawValue
@@ -207,28 +222,30 @@ extension PostgresRegistryStore {
     static func pushAdmissionFacts(
         _ s: PostgresSession, userId: Int64, devices: Int, blockedUntil: Date?, admission: PushAdmission, now: Date
     ) async throws -> PushAdmission.Facts {
-        // One round trip for the three facts.
-        let lastApproval = try await s.value(
-            Date.self,
+        // One round trip for the facts. The window starts at the last approval or `window` ago,
+        // whichever is later (the rule's to say): both counts come back and the rule picks.
+        let floor = admission.windowStart(now: now, lastApproval: nil)
+        let facts = try await s.row(
             """
-            SELECT answered_at FROM challenge WHERE user_id = ? AND state = 'approved'
-            ORDER BY answered_at DESC LIMIT 1
-            """, [userId])
+            SELECT last.answered_at,
+                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?),
+                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?),
+                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push'
+                    AND created_at > last.answered_at)
+            FROM (SELECT (SELECT answered_at FROM challenge WHERE user_id = ? AND state = 'approved'
+                          ORDER BY answered_at DESC LIMIT 1) AS answered_at) AS last
+            """, [userId, now, userId, floor, userId, userId])
+        let lastApproval = try facts?[0].decode(Date?.self)
         let windowStart = admission.windowStart(now: now, lastApproval: lastApproval)
-        let counts = try await s.row(
-            """
-            SELECT (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?),
-                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?)
-            """, [userId, now, userId, windowStart])
-        let pending = try counts?[0].decode(Int.self) ?? 0
-        let recent = try counts?[1].decode(Int.self) ?? 0
+        let pending = try facts?[1].decode(Int.self) ?? 0
+        let recent = try (windowStart == floor ? facts?[2] : facts?[3])?.decode(Int?.self) ?? 0
         return PushAdmission.Facts(
             activeDevices: devices, pushBlockedUntil: blockedUntil, pendingPushes: pending,
             pushesSinceWindowStart: recent)
     }
 
     static func saveOutcome(_ challenge: ChallengeRecord, _ s: PostgresSession) async throws {
-        try await s.execute(
+        try await s.later(
             "UPDATE challenge SET state = ?, reason = ?, answered_at = ?, answered_device_id = ? WHERE id = ?",
             [challenge.state, challenge.reason, challenge.answeredAt, challenge.answeredDeviceId, challenge.id])
     }
@@ -256,7 +273,7 @@ extension PostgresRegistryStore {
 
     /// Pushes for a decided challenge are worthless: the other phones need not be woken.
     static func cancelQueuedPushes(_ s: PostgresSession, challengeId: String, reason: String, now: Date) async throws {
-        try await s.execute(
+        try await s.later(
             """
             UPDATE push_outbox SET state = 'cancelled', outcome = ?, completed_at = ?
             WHERE collapse_id = ? AND state = 'queued'

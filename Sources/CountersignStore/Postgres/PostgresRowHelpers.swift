@@ -85,7 +85,8 @@ extension PostgresRegistryStore {
         guard requestTimestampMillis > device.lastRequestMs else { throw StoreError.replayedRequest }
         device.lastRequestMs = requestTimestampMillis
         device.lastSeenAt = now
-        try await s.execute(
+        // Waits for the caller's next write: the row is locked and nothing reads these columns back.
+        try await s.later(
             "UPDATE device SET last_request_ms = ?, last_seen_at = ? WHERE id = ?",
             [requestTimestampMillis, now, device.id])
         return device

@@ -8,11 +8,80 @@ typealias SQLValue = (any PostgresThrowingDynamicTypeEncodable)?
 
 /// One connection inside one transaction, with the few ways the store asks things of it. Statements
 /// are written with `?` placeholders, as the SQLite store's are, and numbered here (`$1`, `$2`, …).
+///
+/// Every statement is a round trip, and on the sign-in paths the round trips are most of what the
+/// server spends: so a write whose answer nothing needs can wait (`later`) and go out with the
+/// next statement that does, several of them as one, and the transaction's BEGIN waits for its
+/// first statement too. A transaction that turns out to be only waiting writes sends them as one
+/// statement with no BEGIN or COMMIT at all: one statement is atomic by itself.
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
+    let pending: PendingStatements
 
-    func rows(_ sql: String, _ values: [SQLValue] = []) async throws -> [PostgresRandomAccessRow] {
+    init(connection: PostgresConnection, logger: Logger, begin: String? = nil) {
+        self.connection = connection
+        self.logger = logger
+        self.pending = PendingStatements(begin: begin)
+    }
+
+    /// Runs a statement and returns its rows. The writes waiting are sent first, so that it sees
+    /// them; a read that cannot depend on them (it reads other rows) says `.mayWait` and leaves
+    /// them waiting for the next statement.
+    func rows(_ sql: String, _ values: [SQLValue] = [], waitingWrites: WaitingWrites = .sendFirst) async throws
+        -> [PostgresRandomAccessRow]
+    {
+        switch waitingWrites {
+        case .sendFirst: try await flush()
+        case .mayWait: if let begin = pending.takeBegin() { _ = try await send(begin, []) }
+        }
+        return try await send(sql, values)
+    }
+
+    enum WaitingWrites {
+        case sendFirst
+        case mayWait
+    }
+
+    /// A write whose answer nobody needs, sent with the next statement that waits for one or at the
+    /// commit. The writes that go out together are one statement, whose parts all see the database
+    /// as it was before it and run in no set order: so a write to a table that a waiting write
+    /// already changes sends the waiting ones first, and the writes of one statement never touch
+    /// the same rows.
+    func later(_ sql: String, _ values: [SQLValue] = []) async throws {
+        let table = PendingStatements.table(written: sql)
+        if pending.isWaiting(table: table) { try await flush() }
+        pending.add(sql, values, table: table)
+    }
+
+    /// Sends the BEGIN if it has not gone yet, then every waiting write.
+    func flush() async throws {
+        if let begin = pending.takeBegin() { _ = try await send(begin, []) }
+        try await flushWrites()
+    }
+
+    /// Sends the waiting writes, as one statement (each in a `WITH` of its own), without the BEGIN:
+    /// alone, only at the end of a transaction that never began.
+    func flushWrites() async throws {
+        let writes = pending.takeWrites()
+        guard let only = writes.first else { return }
+        guard writes.count > 1 else {
+            _ = try await send(only.sql, only.values)
+            return
+        }
+        let names = writes.indices.map { "w\($0)" }
+        let sql =
+            "WITH " + zip(names, writes).map { "\($0) AS (\($1.sql))" }.joined(separator: ", ") + " SELECT 1"
+        _ = try await send(sql, writes.flatMap(\.values))
+    }
+
+    /// Drops the waiting writes and, if the transaction began, rolls it back.
+    func rollback() async throws {
+        _ = pending.takeWrites()
+        if pending.began { _ = try await send("ROLLBACK", []) }
+    }
+
+    private func send(_ sql: String, _ values: [SQLValue]) async throws -> [PostgresRandomAccessRow] {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             if let value { try bindings.append(value) } else { bindings.appendNull() }
@@ -25,8 +94,10 @@ struct PostgresSession {
         return result
     }
 
-    func row(_ sql: String, _ values: [SQLValue] = []) async throws -> PostgresRandomAccessRow? {
-        try await rows(sql, values).first
+    func row(_ sql: String, _ values: [SQLValue] = [], waitingWrites: WaitingWrites = .sendFirst) async throws
+        -> PostgresRandomAccessRow?
+    {
+        try await rows(sql, values, waitingWrites: waitingWrites).first
     }
 
     /// The first column of the first row, nil when there is no row or the value is NULL.
@@ -50,10 +121,10 @@ struct PostgresSession {
         try await rows(sql, values).map { try Record(from: PostgresRowDecoder(row: $0)) }
     }
 
-    func fetchOne<Record: Decodable>(_ type: Record.Type, _ sql: String, _ values: [SQLValue] = []) async throws
-        -> Record?
-    {
-        try await row(sql, values).map { try Record(from: PostgresRowDecoder(row: $0)) }
+    func fetchOne<Record: Decodable>(
+        _ type: Record.Type, _ sql: String, _ values: [SQLValue] = [], waitingWrites: WaitingWrites = .sendFirst
+    ) async throws -> Record? {
+        try await row(sql, values, waitingWrites: waitingWrites).map { try Record(from: PostgresRowDecoder(row: $0)) }
     }
 
     /// The store's statements are a few dozen fixed strings (the auth log's filters add a few);
@@ -81,6 +152,65 @@ struct PostgresSession {
             }
         }
         return result
+    }
+}
+
+/// What a session has yet to send: its BEGIN, until the first statement that needs an answer, and
+/// the writes waiting for one. A session's statements run one after another; the lock only makes it
+/// safe to hand between tasks.
+final class PendingStatements: Sendable {
+    struct Write: @unchecked Sendable {
+        let sql: String
+        let values: [SQLValue]
+        let table: String
+    }
+
+    private struct State {
+        var begin: String?
+        var began = false
+        var writes: [Write] = []
+    }
+
+    private let state: Mutex<State>
+
+    init(begin: String?) { state = Mutex(State(begin: begin)) }
+
+    /// True once the BEGIN has gone: the transaction must then end with COMMIT or ROLLBACK.
+    var began: Bool { state.withLock { $0.began } }
+
+    func isWaiting(table: String) -> Bool { state.withLock { $0.writes.contains { $0.table == table } } }
+    func add(_ sql: String, _ values: [SQLValue], table: String) {
+        state.withLock { $0.writes.append(Write(sql: sql, values: values, table: table)) }
+    }
+
+    /// The table an INSERT, UPDATE or DELETE writes, lower-cased and unquoted; for anything else,
+    /// the whole text, which then only ever waits alone with itself.
+    static func table(written sql: String) -> String {
+        let words = sql.split(whereSeparator: \.isWhitespace).prefix(3).map { $0.lowercased() }
+        let name: String? =
+            switch words.first {
+            case "update": words.count > 1 ? words[1] : nil
+            case "insert", "delete": words.count > 2 && (words[1] == "into" || words[1] == "from") ? words[2] : nil
+            default: nil
+            }
+        guard let name else { return sql }
+        return name.split(separator: "(").first.map { $0.replacingOccurrences(of: "\"", with: "") } ?? sql
+    }
+
+    func takeBegin() -> String? {
+        state.withLock {
+            guard let begin = $0.begin else { return nil }
+            $0.begin = nil
+            $0.began = true
+            return begin
+        }
+    }
+
+    func takeWrites() -> [Write] {
+        state.withLock { state in
+            defer { state.writes = [] }
+            return state.writes
+        }
     }
 }
 
@@ -116,26 +246,51 @@ extension PostgresSession {
     /// and the value it assigned is returned.
     @discardableResult
     func insert<Record: PostgresTable>(_ record: Record) async throws -> Int64? {
+        let (sql, values) = try Self.insertion(record, returningKey: record.primaryKeyValue == nil)
+        let rows = try await rows(sql, values)
+        return record.primaryKeyValue == nil ? try rows.first?[0].decode(Int64.self) : nil
+    }
+
+    /// Inserts the record with the next statement that waits for an answer (`later`); a column
+    /// in `computed` takes the SQL expression given instead of the record's value.
+    func insertLater<Record: PostgresTable>(_ record: Record, computed: [String: String] = [:]) async throws {
+        let (sql, values) = try Self.insertion(record, returningKey: false, computed: computed)
+        try await later(sql, values)
+    }
+
+    private static func insertion<Record: PostgresTable>(
+        _ record: Record, returningKey: Bool, computed: [String: String] = [:]
+    ) throws -> (String, [SQLValue]) {
         let columns = try PostgresRecordEncoder.columns(of: record).filter {
             !($0.name == Record.primaryKey && $0.value == nil)
         }
         let names = columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let generatesKey = record.primaryKeyValue == nil
+        let marks = columns.map { computed[$0.name] ?? "?" }.joined(separator: ", ")
         let sql =
             "INSERT INTO \"\(Record.tableName)\" (\(names)) VALUES (\(marks))"
-            + (generatesKey ? " RETURNING \"\(Record.primaryKey)\"" : "")
-        let rows = try await rows(sql, columns.map(\.value))
-        return generatesKey ? try rows.first?[0].decode(Int64.self) : nil
+            + (returningKey ? " RETURNING \"\(Record.primaryKey)\"" : "")
+        return (sql, columns.filter { computed[$0.name] == nil }.map(\.value))
     }
 
     /// Writes every column of the record into its row.
     func update<Record: PostgresTable>(_ record: Record) async throws {
+        let (sql, values) = try Self.updating(record)
+        try await execute(sql, values)
+    }
+
+    /// `update`, sent with the next statement that waits for an answer.
+    func updateLater<Record: PostgresTable>(_ record: Record) async throws {
+        let (sql, values) = try Self.updating(record)
+        try await later(sql, values)
+    }
+
+    private static func updating<Record: PostgresTable>(_ record: Record) throws -> (String, [SQLValue]) {
         let columns = try PostgresRecordEncoder.columns(of: record).filter { $0.name != Record.primaryKey }
         let assignments = columns.map { "\"\($0.name)\" = ?" }.joined(separator: ", ")
-        try await execute(
+        return (
             "UPDATE \"\(Record.tableName)\" SET \(assignments) WHERE \"\(Record.primaryKey)\" = ?",
-            columns.map(\.value) + [record.primaryKeyValue])
+            columns.map(\.value) + [record.primaryKeyValue]
+        )
     }
 
     func delete<Record: PostgresTable>(_ record: Record) async throws {
@@ -144,8 +299,11 @@ extension PostgresSession {
     }
 
     /// One row by its key.
-    func record<Record: PostgresTable>(_ type: Record.Type, key: SQLValue) async throws -> Record? {
+    func record<Record: PostgresTable>(
+        _ type: Record.Type, key: SQLValue, waitingWrites: WaitingWrites = .sendFirst
+    ) async throws -> Record? {
         try await fetchOne(
-            Record.self, "SELECT * FROM \"\(Record.tableName)\" WHERE \"\(Record.primaryKey)\" = ?", [key])
+            Record.self, "SELECT * FROM \"\(Record.tableName)\" WHERE \"\(Record.primaryKey)\" = ?", [key],
+            waitingWrites: waitingWrites)
     }
 }
