@@ -17,16 +17,29 @@ struct FleetPhone: Sendable {
 /// Where the relying parties post the number each sign-in screen shows, for the phones' "users" to type.
 actor NumberBoard {
     private var numbers: [String: Int] = [:]
-    private var waiting: [String: [CheckedContinuation<Int, Never>]] = [:]
+    private var waiting: [String: [CheckedContinuation<Int?, Never>]] = [:]
 
     func post(_ number: Int, for transaction: String) {
         numbers[transaction] = number
         for continuation in waiting.removeValue(forKey: transaction) ?? [] { continuation.resume(returning: number) }
     }
 
-    func number(for transaction: String) async -> Int {
+    /// The number, once posted; nil if the wait is cancelled first (a sign-in whose start was cut
+    /// off by its node's death is never posted).
+    func number(for transaction: String) async -> Int? {
         if let number = numbers.removeValue(forKey: transaction) { return number }
-        return await withCheckedContinuation { waiting[transaction, default: []].append($0) }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                guard !Task.isCancelled else { return continuation.resume(returning: nil) }
+                waiting[transaction, default: []].append(continuation)
+            }
+        } onCancel: {
+            Task { await self.abandon(transaction) }
+        }
+    }
+
+    private func abandon(_ transaction: String) {
+        for continuation in waiting.removeValue(forKey: transaction) ?? [] { continuation.resume(returning: nil) }
     }
 }
 
@@ -60,6 +73,9 @@ actor Timings {
     }
 
     func all() -> [SignInTiming] { Array(byTransaction.values) }
+
+    /// Sign-ins approved so far.
+    func completed() -> Int { byTransaction.values.count { $0.total > 0 } }
 }
 
 /// The phones: reads the gateway's delivery feed and answers each challenge push like the app does:
@@ -94,7 +110,6 @@ struct PhoneFleet: Sendable {
     func answer(_ push: ChallengePushData, phone: FleetPhone, receivedAt: Date) async throws {
         guard push.activationId == phone.activationId else { return }
         let transaction = push.transactionId
-        let server = route.answer(transaction)
         var fetch = 0.0
         if let pushKey = phone.pushKey {
             guard let sealed = push.sealedChallenge,
@@ -105,10 +120,12 @@ struct PhoneFleet: Sendable {
         } else {
             let fetchPath = "/v1/devices/\(phone.deviceId)/challenges"
             let fetchStart = ContinuousClock.now
-            let pending = try await http.send(
-                .GET, server + fetchPath,
-                headers: try BenchHTTP.signedHeaders(method: "GET", path: fetchPath, body: Data(), key: phone.key),
-                as: PendingChallenges.self)
+            let pending = try await route.retrying(route.answer(transaction), fallback: { route.answer(transaction) }) {
+                try await http.send(
+                    .GET, $0 + fetchPath,
+                    headers: try BenchHTTP.signedHeaders(method: "GET", path: fetchPath, body: Data(), key: phone.key),
+                    as: PendingChallenges.self)
+            }
             fetch = (ContinuousClock.now - fetchStart).milliseconds
             guard
                 pending.challenges.contains(where: {
@@ -117,14 +134,16 @@ struct PhoneFleet: Sendable {
             else { throw BenchFailure("challenge \(transaction) did not verify or was missing") }
         }
 
-        let number = await board.number(for: transaction)
+        guard let number = await board.number(for: transaction) else { return }
         let answerPath = "/v1/devices/\(phone.deviceId)/challenges/\(transaction)"
         let body = try APIJSON.makeEncoder().encode(ChallengeAnswer(decision: .approve, number: number))
         let answerStart = ContinuousClock.now
-        let result = try await http.send(
-            .POST, server + answerPath, body: body,
-            headers: try BenchHTTP.signedHeaders(method: "POST", path: answerPath, body: body, key: phone.key),
-            as: ChallengeAnswerResult.self)
+        let result = try await route.retrying(route.answer(transaction), fallback: { route.answer(transaction) }) {
+            try await http.send(
+                .POST, $0 + answerPath, body: body,
+                headers: try BenchHTTP.signedHeaders(method: "POST", path: answerPath, body: body, key: phone.key),
+                as: ChallengeAnswerResult.self)
+        }
         let answerTime = (ContinuousClock.now - answerStart).milliseconds
         guard result.state == .approved else { throw BenchFailure("\(transaction) ended \(result.state)") }
         let answeredAt = Date()

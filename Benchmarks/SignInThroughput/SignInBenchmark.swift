@@ -46,6 +46,9 @@ struct SignInBenchmark {
                     "--postgres",
                     "the store is PostgreSQL, at $COUNTERSIGN_BENCH_POSTGRES_URL, in a schema of the run's own"),
                 .number("--nodes", 1, "with --postgres: countersign server nodes sharing the database"),
+                .number(
+                    "--kill-node-after", 0,
+                    "with --nodes 2 or more: SIGKILL the first node once this many sign-ins are done (0: never)"),
             ])
         let deviceCount = arguments.int("--devices")
         let signIns = arguments.int("--signins")
@@ -64,6 +67,10 @@ struct SignInBenchmark {
         let nodes = arguments.int("--nodes")
         guard postgresServer.isEmpty ? nodes == 1 : (separateServer && (1...8).contains(nodes)) else {
             throw BenchFailure("--nodes needs --postgres and --server-process, and is 1 to 8")
+        }
+        let killNodeAfter = arguments.int("--kill-node-after")
+        guard killNodeAfter == 0 || (nodes >= 2 && killNodeAfter < signIns) else {
+            throw BenchFailure("--kill-node-after needs --nodes 2 or more, and fewer sign-ins than --signins")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "signin-benchmark-\(UUID().uuidString)")
@@ -101,11 +108,12 @@ struct SignInBenchmark {
         try await store.setPushSettings(
             try DevelopmentGateway.settings(folder: gateway.folder, port: gateway.port), provider: Seeding.provider)
         let adminToken = try await AdminTokens(store: store).issue(name: "bench", now: Date())
-        let load = Load(
+        var load = Load(
             http: http, gateway: gateway, adminToken: adminToken, phones: phones, users: deviceCount, signIns: signIns,
             concurrency: concurrency)
+        load.killNodeAfter = killNodeAfter
 
-        let measured: Load.Measured
+        var measured: Load.Measured
         if separateServer {
             print("Starting \(nodes) countersign server process\(nodes == 1 ? "" : "es")…")
             var servers: [ServerProcess] = []
@@ -125,6 +133,22 @@ struct SignInBenchmark {
             measured = try await runInProcess(store: store, load: load)
         }
         try await http.shutdown()
+        if measured.killedAt != nil, let database {
+            // What happened to the pushes node 1 had claimed and not sent: taken over by the other
+            // node once its lease ran out (attempts > 1), and none left queued or claimed.
+            let row =
+                try PostgresSchema.query(
+                    postgresServer, schemaURL: database,
+                    """
+                    SELECT count(*) FILTER (WHERE attempts > 1 AND state = 'sent'),
+                           COALESCE(max(EXTRACT(EPOCH FROM completed_at - created_at) * 1000)
+                                    FILTER (WHERE attempts > 1 AND state = 'sent'), 0),
+                           count(*) FILTER (WHERE state IN ('queued', 'sending'))
+                    FROM SCHEMA.push_outbox
+                    """
+                ).first ?? []
+            measured.takenOver = row.count == 3 ? (Int(row[0]) ?? 0, Double(row[1]) ?? 0, Int(row[2]) ?? 0) : nil
+        }
         report(
             measured, devices: deviceCount, concurrency: concurrency, separateServer: separateServer,
             store: database == nil ? "SQLite" : "PostgreSQL, \(nodes) node\(nodes == 1 ? "" : "s")")
@@ -202,9 +226,36 @@ struct SignInBenchmark {
             cpu("benchmark process (server, relying parties and phones)", measured.selfCPU)
         }
         cpu("gateway emulator process", measured.gatewayCPU)
+        if let killedAt = measured.killedAt { reportKill(measured, killedAt: killedAt) }
         if let serverCPU = measured.serverCPU, serverCPU > 0 {
             let perSignIn = serverCPU / Double(completed.count)
             print("| sign-ins/s the server's own CPU would allow on 2 cores | \(Int(2 / perSignIn)) |")
+        }
+    }
+}
+
+extension SignInBenchmark {
+    /// What the kill did: every sign-in the benchmark started ended approved (or the run would
+    /// have failed), so what is left to tell is what had to be made again and how late the pushes
+    /// of sign-ins accepted before the kill went out.
+    static func reportKill(_ measured: Load.Measured, killedAt: Date) {
+        let acceptedBefore = measured.timings.filter { $0.total > 0 && $0.authAnsweredAt < killedAt }
+        let lateDelays = acceptedBefore.compactMap(\.pushReceivedAt).filter { $0 > killedAt }
+            .map { $0.timeIntervalSince(killedAt) * 1000 }.sorted()
+        print(
+            "| node 1 killed (SIGKILL) | after \(measured.timings.count { $0.total > 0 && $0.outcomeAt < killedAt }) sign-ins |"
+        )
+        print("| errors at the live nodes | 0 (any would have stopped the run) |")
+        print("| requests made again at a live node (in flight at node 1) | \(measured.retried) |")
+        print("| sign-ins accepted before the kill, all approved | \(acceptedBefore.count) |")
+        print(
+            "| … their pushes that went out after the kill, and the last one's delay | \(lateDelays.count), "
+                + "\(format(lateDelays.last ?? 0)) ms after the kill |")
+        if let (count, longest, left) = measured.takenOver {
+            print(
+                "| pushes node 1 had claimed and not sent, sent by node 2 | \(count), at most \(format(longest)) ms after queueing |"
+            )
+            print("| pushes left queued or claimed at the end | \(left) |")
         }
     }
 }
@@ -227,7 +278,7 @@ struct RelyingParties: Sendable {
                     while true {
                         let index = next.take()
                         guard index < signIns else { return }
-                        try await signIn(user: "user-\(index % users)", server: route.start(ticket: index))
+                        try await signIn(user: "user-\(index % users)", ticket: index)
                     }
                 }
             }
@@ -235,21 +286,26 @@ struct RelyingParties: Sendable {
         }
     }
 
-    func signIn(user: String, server: String) async throws {
+    func signIn(user: String, ticket: Int) async throws {
         let headers = [("Authorization", "Bearer \(apiKey)")]
         let body = try APIJSON.makeEncoder().encode(
             AuthRequest(user: user, method: .push, context: AuthContext(application: "bench", clientIP: "192.0.2.1")))
         let start = ContinuousClock.now
-        let started = try await http.send(
-            .POST, server + "/v1/auth", body: body, headers: headers, as: AuthTransaction.self)
+        // A start cut off by its node's death is started again at a live node, as the person
+        // at the application would try again.
+        let started = try await route.retrying(route.start(ticket: ticket), fallback: { route.start(ticket: ticket) }) {
+            try await http.send(.POST, $0 + "/v1/auth", body: body, headers: headers, as: AuthTransaction.self)
+        }
         let authTime = (ContinuousClock.now - start).milliseconds
         let authAnsweredAt = Date()
         await board.post(started.number ?? 0, for: started.transactionId)
         var outcome = started
+        let transaction = started.transactionId
         while !outcome.state.isFinal {
-            outcome = try await http.send(
-                .GET, route.longPoll(started.transactionId) + "/v1/auth/\(started.transactionId)?wait=30",
-                headers: headers, as: AuthTransaction.self)
+            outcome = try await route.retrying(route.longPoll(transaction), fallback: { route.longPoll(transaction) }) {
+                try await http.send(
+                    .GET, $0 + "/v1/auth/\(transaction)?wait=30", headers: headers, as: AuthTransaction.self)
+            }
         }
         guard outcome.state == .approved else {
             throw BenchFailure("\(user): \(outcome.state) \(outcome.reason ?? "")")
