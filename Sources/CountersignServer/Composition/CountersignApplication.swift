@@ -2,6 +2,7 @@ import CountersignCore
 import CountersignStore
 import Foundation
 import Hummingbird
+import HummingbirdHTTP2
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -100,15 +101,22 @@ public struct CountersignApplication: Sendable {
 
     /// The HTTP application: the API on the configured address, with the background services.
     /// `frontEnds` are the other listeners (RADIUS), run and stopped with it.
+    /// With a certificate the listener speaks TLS, and HTTP/2 or HTTP/1.1 as the client's ALPN asks.
     public func makeHTTPApplication(
         serverName: String? = nil, logger: Logger = Logger(label: "countersign"), frontEnds: [any Service] = [],
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
-            router: CountersignRouter.make(environment: environment),
-            configuration: .init(
-                address: .hostname(configuration.host, port: configuration.port),
-                serverName: serverName ?? configuration.settings.serverName),
-            services: services + frontEnds, onServerRunning: onServerRunning, logger: logger)
+    ) throws -> any ApplicationProtocol {
+        let router = CountersignRouter.make(environment: environment)
+        let listener = ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: serverName ?? configuration.settings.serverName)
+        guard let certificate = configuration.certificate else {
+            return Application(
+                router: router, configuration: listener, services: services + frontEnds,
+                onServerRunning: onServerRunning, logger: logger)
+        }
+        return Application(
+            router: router, server: try .http2Upgrade(tlsConfiguration: certificate.tlsConfiguration),
+            configuration: listener, services: services + frontEnds, onServerRunning: onServerRunning, logger: logger)
     }
 }

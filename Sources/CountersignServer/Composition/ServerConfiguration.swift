@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable {
     public var logRetentionDays: Int
     public var backgroundServices: Set<BackgroundService>
     public var intervals = Intervals()
+    /// The HTTP listener's certificate: TLS with HTTP/2 and HTTP/1.1 when set, plain HTTP without.
+    public var certificate: ServerCertificate?
 
     public init(
         storage: Storage, masterKey: [UInt8], settings: ServerSettings, clock: any WallClock = SystemWallClock(),

@@ -36,6 +36,10 @@ public struct ServerRunner: Sendable {
         public var nodeName = "countersign"
         /// Listeners beside HTTP (RADIUS), made from the environment once it is built.
         public var frontEnds: [@Sendable (ServerEnvironment) throws -> any Service] = []
+        /// The listener's certificate chain and private key (PEM files): TLS, read again on SIGHUP.
+        public var tls: (certificate: String, key: String)?
+        /// Plain HTTP on an address other than loopback, for a server behind a proxy that does TLS.
+        public var allowPlainHTTP = false
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -71,23 +75,42 @@ public struct ServerRunner: Sendable {
         logger.logLevel =
             ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
 
+        let certificate = try options.tls.map {
+            do {
+                return try ServerCertificate(certificatePath: $0.certificate, keyPath: $0.key)
+            } catch let unusable as ServerCertificate.Unusable {
+                throw Validation.Failure(unusable.description)
+            }
+        }
+        let loopback = Self.isLoopback(options.host)
+        if certificate == nil, !loopback {
+            guard options.allowPlainHTTP else {
+                throw Validation.Failure(
+                    "plain HTTP is for loopback only: give --tls-cert and --tls-key to serve \(options.host), or --allow-plain-http behind a proxy that does TLS"
+                )
+            }
+            output(
+                "Warning: serving plain HTTP on \(options.host) (--allow-plain-http): admin tokens, client keys and phones' requests cross the network unencrypted unless a proxy in front does TLS"
+            )
+        }
         let directory = try DataDirectory(path: options.dataPath)
-        let publicURL = options.publicURL ?? URL(string: "http://\(options.host):\(options.port)")
+        let scheme = certificate == nil ? "http" : "https"
+        let publicURL = options.publicURL ?? URL(string: "\(scheme)://\(Self.urlHost(options.host)):\(options.port)")
         guard let publicURL else {
             throw Validation.Failure("cannot form a URL from \(options.host):\(options.port)")
         }
         let storage: ServerConfiguration.Storage =
             options.database.map { .postgres($0, node: options.nodeName) } ?? .sqlite(path: directory.databasePath)
-        let built = try await CountersignApplication.open(
-            ServerConfiguration(
-                storage: storage, masterKey: try directory.loadOrCreateMasterKey(),
-                settings: ServerSettings(
-                    serverName: options.serverName, publicURL: publicURL,
-                    activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
-                    challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits,
-                    lockout: options.lockout, phoneLimits: options.phoneLimits, metricsToken: options.metricsToken),
-                host: options.host, port: options.port, logRetentionDays: options.logRetentionDays),
-            logger: logger)
+        var configuration = ServerConfiguration(
+            storage: storage, masterKey: try directory.loadOrCreateMasterKey(),
+            settings: ServerSettings(
+                serverName: options.serverName, publicURL: publicURL,
+                activationCodeLifetime: options.activationCodeLifetime, serverIP: options.host,
+                challengeTimeout: options.challengeTimeout, pushLimits: options.pushLimits,
+                lockout: options.lockout, phoneLimits: options.phoneLimits, metricsToken: options.metricsToken),
+            host: options.host, port: options.port, logRetentionDays: options.logRetentionDays)
+        configuration.certificate = certificate
+        let built = try await CountersignApplication.open(configuration, logger: logger)
         let environment = built.environment
 
         if let token = try await environment.adminTokens.bootstrap(
@@ -121,7 +144,9 @@ public struct ServerRunner: Sendable {
         }
         defer { gateway?.stop() }
 
-        let app = built.makeHTTPApplication(
+        let reloads = Self.reloadOnHangUp(certificate, output: output)
+        defer { reloads.cancel() }
+        let app = try built.makeHTTPApplication(
             serverName: options.serverName, logger: logger,
             frontEnds: try options.frontEnds.map { try $0(environment) },
             onServerRunning: { [output] _ in
@@ -136,6 +161,38 @@ public struct ServerRunner: Sendable {
         withExtendedLifetime(directory) {}
         output("Countersign stopped")
     }
+
+    /// SIGHUP reads the certificate and key again (after a renewal); a pair that cannot be used is
+    /// reported and the one in use stays. Without TLS there is nothing to read, and SIGHUP, whose
+    /// default is to end the process, is still caught.
+    static func reloadOnHangUp(_ certificate: ServerCertificate?, output: @escaping @Sendable (String) -> Void)
+        -> any DispatchSourceSignal
+    {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            guard let certificate else { return output("SIGHUP: no TLS certificate to read again") }
+            do {
+                try certificate.reload()
+                output("TLS certificate read again from \(certificate.certificatePath)")
+            } catch {
+                output("TLS certificate not changed, the one in use stays: \(error)")
+            }
+        }
+        source.resume()
+        return source
+    }
+
+    /// 127.0.0.0/8, ::1 and localhost: the only addresses plain HTTP is served on by default.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        guard let bytes = AddressRange.bytes(of: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) else {
+            return false
+        }
+        return bytes.count == 4 ? bytes[0] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
+    }
+
+    static func urlHost(_ host: String) -> String { host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host }
 
     /// Development mode links the server to a local provider the first time it starts.
     func ensureDevelopmentActivation(_ environment: ServerEnvironment) async throws {

@@ -19,8 +19,26 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on.")
     var listen: String = "127.0.0.1:8180"
 
-    @Option(help: "The URL phones use to reach this server, put in pairing URLs (default: http://HOST:PORT).")
+    @Option(
+        help:
+            "The URL phones use to reach this server, put in pairing URLs (default: https://HOST:PORT with --tls-cert, http://HOST:PORT without)."
+    )
     var publicURL: String?
+
+    @Option(
+        help:
+            "This server's TLS certificate chain (PEM, leaf first). With --tls-key the listener serves HTTPS, HTTP/2 and HTTP/1.1, TLS 1.2 or later; SIGHUP reads both files again."
+    )
+    var tlsCert: String?
+
+    @Option(help: "The private key (PEM) of --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(
+        help:
+            "Serve plain HTTP on an address other than loopback, for a server behind a proxy that does TLS. Without it, plain HTTP is served on loopback only."
+    )
+    var allowPlainHttp = false
 
     @Option(help: "This server's name, shown in status and written to the auth log.")
     var name: String = ProcessInfo.processInfo.hostName
@@ -115,6 +133,15 @@ struct ServerCommand: AsyncParsableCommand {
         } else if radsecCert != nil || radsecKey != nil || radsecCa != nil {
             throw ValidationError("--radsec-cert, --radsec-key and --radsec-ca go with --radsec HOST:PORT")
         }
+        switch (tlsCert, tlsKey) {
+        case (nil, nil): break
+        case (let cert?, let key?):
+            for (flag, path) in [("--tls-cert", cert), ("--tls-key", key)]
+            where !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(flag) '\(path)' is not a file this user can read")
+            }
+        default: throw ValidationError("--tls-cert and --tls-key go together")
+        }
         if let publicURL, URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url '\(publicURL)' is not a URL such as https://mfa.example.com")
         }
@@ -175,6 +202,8 @@ struct ServerCommand: AsyncParsableCommand {
         var options = ServerRunner.Options(
             dataPath: data, host: host, port: port, publicURL: publicURL.flatMap(URL.init(string:)), serverName: name,
             activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
+        options.tls = tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }
+        options.allowPlainHTTP = allowPlainHttp
         options.gatewayPort = gatewayPort
         options.gatewayControlPort = gatewayControlPort
         options.challengeTimeout = TimeInterval(authTimeout)

@@ -85,8 +85,8 @@ struct TestServer {
     }
 
     /// The HTTP application with the background services this server was made with.
-    func makeApplication() -> some ApplicationProtocol {
-        built.makeHTTPApplication()
+    func makeApplication() throws -> any ApplicationProtocol {
+        try built.makeHTTPApplication()
     }
 
     var adminHeaders: HTTPFields { [.authorization: "Bearer \(adminToken)", .contentType: "application/json"] }
