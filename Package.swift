@@ -74,10 +74,16 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        // JSON over HTTP with URLSession, for the operator's command line and the phone simulator.
+        // JSON over HTTP with AsyncHTTPClient, for the operator's command line and the phone simulator.
         .target(
             name: "CountersignClient",
-            dependencies: ["CountersignCore"],
+            dependencies: [
+                "CountersignCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSwift6
         ),
         // HTTP API and background services.

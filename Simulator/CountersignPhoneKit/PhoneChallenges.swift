@@ -67,7 +67,7 @@ extension ChallengePushData {
 extension PhoneClient {
     /// The sign-ins waiting for this account (a signed, replay-protected poll), each checked.
     public func pendingChallenges(for account: PhoneAccount) async throws -> [ReceivedChallenge] {
-        let client = JSONHTTPClient(baseURL: account.server)
+        let client = JSONHTTPClient(baseURL: account.server, trust: trust)
         let (status, answer) = try await send(
             client, method: "GET", path: "/v1/devices/\(account.deviceId)/challenges", body: Data(),
             key: account.signingKey(), deviceId: account.deviceId)
@@ -80,7 +80,7 @@ extension PhoneClient {
     public func answer(
         _ transactionId: String, for account: PhoneAccount, decision: ChallengeDecision, number: Int?
     ) async throws -> ChallengeAnswerResult {
-        let client = JSONHTTPClient(baseURL: account.server)
+        let client = JSONHTTPClient(baseURL: account.server, trust: trust)
         let body = try client.encode(ChallengeAnswer(decision: decision, number: number)) ?? Data()
         let (status, answer) = try await send(
             client, method: "POST", path: "/v1/devices/\(account.deviceId)/challenges/\(transactionId)", body: body,

@@ -7,10 +7,13 @@ import Synchronization
 /// The simulated app's side of the device API: pairing, and requests signed with the phone's key.
 public struct PhoneClient: Sendable {
     public var clock: any WallClock
+    /// What vouches for an https server's certificate.
+    public var trust: ServerTrust
     private let timestamps = TimestampSequence()
 
-    public init(clock: any WallClock = SystemWallClock()) {
+    public init(clock: any WallClock = SystemWallClock(), trust: ServerTrust = .standard) {
         self.clock = clock
+        self.trust = trust
     }
 
     /// Makes a fresh key pair, redeems the pairing URL's code, and returns the new account
@@ -23,7 +26,7 @@ public struct PhoneClient: Sendable {
         let request = PairingRequest(
             code: url.code, platform: platform, pushToken: pushToken, environment: environment,
             publicKey: PublicKeyEncoding.encode(key.publicKey), displayName: displayName)
-        let client = JSONHTTPClient(baseURL: url.server)
+        let client = JSONHTTPClient(baseURL: url.server, trust: trust)
         let body = try client.encode(request) ?? Data()
         let (status, answer) = try await send(
             client, method: "POST", path: "/v1/devices", body: body, key: key, deviceId: nil)
@@ -36,7 +39,7 @@ public struct PhoneClient: Sendable {
 
     /// Tells the server the phone's new push token.
     public func updatePushToken(_ account: PhoneAccount, to token: String) async throws -> PhoneAccount {
-        let client = JSONHTTPClient(baseURL: account.server)
+        let client = JSONHTTPClient(baseURL: account.server, trust: trust)
         let body = try client.encode(PushTokenUpdate(pushToken: token, environment: nil)) ?? Data()
         let (status, answer) = try await send(
             client, method: "PUT", path: "/v1/devices/\(account.deviceId)/push-token", body: body,

@@ -37,7 +37,7 @@ struct Approve: AsyncParsableCommand {
     @Option(help: "The account it is for (default: whichever holds it).") var account: String?
 
     func run() async throws {
-        let client = PhoneClient()
+        let client = options.client()
         let (found, details) = try await ChallengeLookup(options: options, account: account)
             .find(transaction, client: client)
         if details.asksForNumber != false, number == nil {
@@ -56,7 +56,7 @@ struct Deny: AsyncParsableCommand {
     @Option(help: "The account it is for (default: whichever holds it).") var account: String?
 
     func run() async throws {
-        let client = PhoneClient()
+        let client = options.client()
         let (found, _) = try await ChallengeLookup(options: options, account: account).find(transaction, client: client)
         let decision: ChallengeDecision = fraud ? .fraud : .deny
         let result = try await client.answer(transaction, for: found, decision: decision, number: nil)

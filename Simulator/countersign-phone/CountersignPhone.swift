@@ -25,8 +25,14 @@ struct PhoneOptions: ParsableArguments {
         help:
             "The push gateway's control URL (default: $COUNTERSIGN_GATEWAY, else \(PushGatewayAPI.defaultControlURL)).")
     var gateway: String?
+    @Option(
+        help:
+            "The CA certificates (PEM) that vouch for an https server, when a private CA signed its certificate (default: $COUNTERSIGN_CA_FILE, else the system's roots)."
+    )
+    var caFile: String?
 
     func state() throws -> PhoneState { try PhoneState(phone: phone) }
+    func client() -> PhoneClient { PhoneClient(trust: .from(caFile: caFile)) }
     func gatewayClient() throws -> GatewayClient {
         GatewayClient(controlURL: try GatewayClient.controlURL(flag: gateway))
     }
@@ -49,7 +55,7 @@ struct Pair: AsyncParsableCommand {
         if token == nil, platform != .pollOnly {
             token = try await options.gatewayClient().register(platform: platform, phone: options.phone).token
         }
-        let account = try await PhoneClient().pair(
+        let account = try await options.client().pair(
             pairingURL, platform: platform, pushToken: token, displayName: name ?? options.phone)
         try state.save(account)
         print("Paired \(account.label) (device \(account.deviceId))")
@@ -108,7 +114,7 @@ struct PushToken: AsyncParsableCommand {
 
     func run() async throws {
         let state = try options.state()
-        let updated = try await PhoneClient().updatePushToken(try state.account(named: account), to: token)
+        let updated = try await options.client().updatePushToken(try state.account(named: account), to: token)
         try state.save(updated)
         print("Push token of \(updated.label) updated")
     }

@@ -33,7 +33,7 @@ struct Listen: AsyncParsableCommand {
         let state = try options.state()
         var accounts = try account.map { [try state.account(named: $0)] } ?? state.accounts()
         guard !accounts.isEmpty else { throw PhoneError.noAccounts }
-        let client = PhoneClient()
+        let client = options.client()
         var wake = await PushWake.start(accounts: accounts, gateway: try? options.gatewayClient())
         var seen: Set<String> = []
         let giveUpAt = timeout.map { Date().addingTimeInterval(TimeInterval($0)) }

@@ -1,9 +1,10 @@
+import AsyncHTTPClient
 import CountersignCore
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// An error answer from a Countersign server, or a failure to reach it.
 public struct ClientError: Error, CustomStringConvertible, Sendable {
@@ -24,15 +25,25 @@ public struct ClientError: Error, CustomStringConvertible, Sendable {
 
 /// JSON over HTTP against one server: what the operator's command line and the phone simulator
 /// both speak. Each request has a deadline; error bodies become `ClientError`s with the server's words.
+/// An https server's certificate is always verified, against the system's roots or a CA of the
+/// operator's (`ServerTrust`); there is no way to skip it.
 public struct JSONHTTPClient: Sendable {
     public let baseURL: URL
     public var defaultHeaders: [String: String]
     public var timeout: TimeInterval
+    public var trust: ServerTrust
 
-    public init(baseURL: URL, defaultHeaders: [String: String] = [:], timeout: TimeInterval = 30) {
+    /// The most of an answer read: the largest lists the API pages stay far below it.
+    static let maxAnswer = 64 << 20
+
+    public init(
+        baseURL: URL, defaultHeaders: [String: String] = [:], timeout: TimeInterval = 30,
+        trust: ServerTrust = .standard
+    ) {
         self.baseURL = baseURL
         self.defaultHeaders = defaultHeaders
         self.timeout = timeout
+        self.trust = trust
     }
 
     /// Sends raw bytes and returns the status and body; refuses nothing by status.
@@ -43,22 +54,46 @@ public struct JSONHTTPClient: Sendable {
         guard let url = URL(string: path, relativeTo: baseURL) else {
             throw ClientError(status: nil, code: nil, message: "cannot form a URL from \(baseURL) and \(path)")
         }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
         for (name, value) in defaultHeaders.merging(headers, uniquingKeysWith: { $1 }) {
-            request.setValue(value, forHTTPHeaderField: name)
+            request.headers.replaceOrAdd(name: name, value: value)
         }
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+            let client = try SharedHTTPClients.client(for: trust)
+            let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let answer = try await response.body.collect(upTo: Self.maxAnswer)
+            return (Int(response.status.code), Data(answer.readableBytesView))
+        } catch let error as ClientError {
+            throw error
         } catch {
             throw ClientError(
                 status: nil, code: nil,
-                message:
-                    "cannot reach the Countersign server at \(baseURL.absoluteString): \(error.localizedDescription)")
+                message: "cannot reach the Countersign server at \(baseURL.absoluteString): \(Self.describe(error))")
         }
+    }
+
+    /// What went wrong on the way, in words that say what to do about it.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return
+                "its TLS certificate is not trusted (if a private CA signed it, give that CA's PEM file with --ca-file or COUNTERSIGN_CA_FILE)"
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout: return "no answer in time"
+            case .bodyLengthMismatch: return "the answer was cut short"
+            default: break
+            }
+        }
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("tooManyBytes") { return "the answer is larger than \(maxAnswer >> 20) MB" }
+        return text
     }
 
     /// Sends `body` as JSON (or nothing) and decodes a successful answer as `Answer`.
@@ -102,5 +137,64 @@ public struct JSONHTTPClient: Sendable {
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         return ClientError(
             status: status, code: nil, message: "the server answered \(status)\(text.isEmpty ? "" : ": \(text)")")
+    }
+}
+
+/// Which certificates vouch for an https server.
+public enum ServerTrust: Sendable, Hashable {
+    /// The system's trust store.
+    case systemRoots
+    /// The CA certificates (PEM) in this file, and no others: a private CA.
+    case caFile(String)
+
+    /// `COUNTERSIGN_CA_FILE` when it is set, else the system's roots.
+    public static var standard: ServerTrust {
+        guard let path = ProcessInfo.processInfo.environment["COUNTERSIGN_CA_FILE"], !path.isEmpty else {
+            return .systemRoots
+        }
+        return .caFile(path)
+    }
+
+    /// The flag's file when given, else `standard`.
+    public static func from(caFile: String?) -> ServerTrust {
+        guard let caFile, !caFile.isEmpty else { return .standard }
+        return .caFile(caFile)
+    }
+}
+
+/// One HTTP client per trust for the life of the process (a command line's or the simulator's):
+/// made when first asked for and never shut down, so connections are reused across requests.
+enum SharedHTTPClients {
+    private static let clients = Mutex<[ServerTrust: HTTPClient]>([:])
+
+    static func client(for trust: ServerTrust) throws -> HTTPClient {
+        try clients.withLock { clients in
+            if let client = clients[trust] { return client }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.minimumTLSVersion = .tlsv12
+            if case .caFile(let path) = trust {
+                let roots: [NIOSSLCertificate]
+                do {
+                    roots = try NIOSSLCertificate.fromPEMFile(path)
+                } catch {
+                    throw ClientError(
+                        status: nil, code: nil, message: "the CA file \(path) cannot be read as PEM certificates")
+                }
+                guard !roots.isEmpty else {
+                    throw ClientError(status: nil, code: nil, message: "the CA file \(path) holds no certificate")
+                }
+                tls.trustRoots = .certificates(roots)
+            }
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+            // An API client has no business following a redirect elsewhere with its token.
+            configuration.redirectConfiguration = .disallow
+            // A refused connection or an untrusted certificate is said at once, not retried until
+            // the connect timeout runs out.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.timeout.connect = .seconds(10)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[trust] = client
+            return client
+        }
     }
 }

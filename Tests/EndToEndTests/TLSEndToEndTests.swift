@@ -7,7 +7,7 @@ import Testing
 @Suite("TLS on the server's listener, with real processes")
 struct TLSEndToEndTests {
     @Test(
-        "--tls-cert: HTTPS with HTTP/2 and HTTP/1.1, https pairing URLs, a wrong CA refused, SIGHUP serves a renewed certificate and keeps the old one when the new cannot be read"
+        "--tls-cert: HTTPS with HTTP/2 and HTTP/1.1; the CLI and the phone verify it (--ca-file); pairing and a push sign-in over https; a wrong CA refused; SIGHUP serves a renewed certificate and keeps the old one when the new cannot be read"
     )
     func tlsListener() async throws {
         let workspace = try DevWorkspace()
@@ -48,6 +48,44 @@ struct TLSEndToEndTests {
         #expect(user.status == 0 && user.output.contains("alice"), "\(user)")
         let code = try Curl.run(admin + ["-X", "POST", base + "/v1/users/alice/pairing-codes"])
         #expect(code.output.contains("server=https%3A%2F%2F127%2E0%2E0%2E1%3A\(server.port)&"), "\(code)")
+
+        // The operator's command line and the simulated phone verify the certificate, against the
+        // CA given with --ca-file or COUNTERSIGN_CA_FILE, and never skip it.
+        let overTLS = ["COUNTERSIGN_SERVER": base, "COUNTERSIGN_CA_FILE": pki.path("ca.pem")]
+        let untrusted = try workspace.admin(server, ["status"], environment: ["COUNTERSIGN_SERVER": base])
+        #expect(untrusted.status != 0 && untrusted.errors.contains("not trusted"), "\(untrusted.errors)")
+        let otherCA = try workspace.admin(
+            server, ["status", "--ca-file", pki.path("other.pem")], environment: ["COUNTERSIGN_SERVER": base])
+        #expect(otherCA.status != 0 && otherCA.errors.contains("not trusted"), "\(otherCA.errors)")
+        let trusted = try workspace.admin(
+            server, ["status", "--ca-file", pki.path("ca.pem")], environment: ["COUNTERSIGN_SERVER": base])
+        #expect(trusted.status == 0, "\(trusted.errors)")
+
+        // Pairing over https and a push sign-in answered over it.
+        #expect(try workspace.admin(server, ["user", "add", "ann"], environment: overTLS).status == 0)
+        let pairing = try workspace.admin(server, ["user", "pair", "ann"], environment: overTLS)
+        let url = try #require(pairing.output.split(separator: "\n").last.map(String.init))
+        #expect(url.contains("server=https"), "\(pairing.output)")
+        let refusedPairing = try workspace.phone(["pair", url, "--platform", "apns", "--phone", "ann"])
+        #expect(refusedPairing.status != 0 && refusedPairing.errors.contains("not trusted"), "\(refusedPairing.errors)")
+        let paired = try workspace.phone([
+            "pair", url, "--platform", "apns", "--phone", "ann", "--ca-file", pki.path("ca.pem"),
+        ])
+        #expect(paired.status == 0, "\(paired.errors)")
+        let client = try workspace.admin(server, ["client", "create", "vpn"], environment: overTLS)
+        let apiKey = try #require(client.output.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        let started = try workspace.admin(
+            server, ["auth", "ann", "--no-wait"], environment: overTLS.merging(["COUNTERSIGN_API_KEY": apiKey]) { $1 })
+        #expect(started.status == 0, "\(started.errors)")
+        let number = try #require(
+            started.output.split(separator: "\n").first { $0.hasPrefix("Number") }?.split(separator: " ").last)
+        let answered = try workspace.phone([
+            "listen", "--phone", "ann", "--auto", "approve", "--number", String(number), "--once", "--timeout", "30",
+            "--ca-file", pki.path("ca.pem"),
+        ])
+        #expect(answered.status == 0, "\(answered.errors)")
+        let log = try workspace.admin(server, ["log"], environment: overTLS)
+        #expect(log.output.contains("approved"), "\(log.output)")
 
         #expect(try pki.servedSubject(port: server.port).contains("countersign-first"))
         try pki.install("renewed", certificate: certificate, key: key)

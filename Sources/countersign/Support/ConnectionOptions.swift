@@ -10,6 +10,13 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "An admin token (default: $COUNTERSIGN_TOKEN).")
     var token: String?
 
+    @Option(help: ConnectionOptions.caFileHelp)
+    var caFile: String?
+
+    static let caFileHelp = ArgumentHelp(
+        "The CA certificates (PEM) that vouch for an https server, when a private CA signed its certificate (default: $COUNTERSIGN_CA_FILE, else the system's roots)."
+    )
+
     func makeClient() throws -> JSONHTTPClient {
         let environment = ProcessInfo.processInfo.environment
         let url = try Self.serverURL(server)
@@ -18,7 +25,8 @@ struct ConnectionOptions: ParsableArguments {
                 "an admin token is needed: pass --token or set COUNTERSIGN_TOKEN (the server printed one on first start and saved it to DATA/admin-token)"
             )
         }
-        return JSONHTTPClient(baseURL: url, defaultHeaders: ["Authorization": "Bearer \(token)"])
+        return JSONHTTPClient(
+            baseURL: url, defaultHeaders: ["Authorization": "Bearer \(token)"], trust: .from(caFile: caFile))
     }
 
     /// The flag, else COUNTERSIGN_SERVER, else the local default.
@@ -39,6 +47,9 @@ struct ClientConnectionOptions: ParsableArguments {
     @Option(help: "A client API key from 'countersign client create' (default: $COUNTERSIGN_API_KEY).")
     var apiKey: String?
 
+    @Option(help: ConnectionOptions.caFileHelp)
+    var caFile: String?
+
     func makeClient(timeout: TimeInterval = 30) throws -> JSONHTTPClient {
         let url = try ConnectionOptions.serverURL(server)
         guard let key = apiKey ?? ProcessInfo.processInfo.environment["COUNTERSIGN_API_KEY"], !key.isEmpty else {
@@ -46,7 +57,9 @@ struct ClientConnectionOptions: ParsableArguments {
                 "a client API key is needed: pass --api-key or set COUNTERSIGN_API_KEY (make one with 'countersign client create NAME')"
             )
         }
-        return JSONHTTPClient(baseURL: url, defaultHeaders: ["Authorization": "Bearer \(key)"], timeout: timeout)
+        return JSONHTTPClient(
+            baseURL: url, defaultHeaders: ["Authorization": "Bearer \(key)"], timeout: timeout,
+            trust: .from(caFile: caFile))
     }
 }
 
