@@ -47,6 +47,9 @@ struct SignInBenchmark {
                     "the store is PostgreSQL, at $COUNTERSIGN_BENCH_POSTGRES_URL, in a schema of the run's own"),
                 .number("--nodes", 1, "with --postgres: countersign server nodes sharing the database"),
                 .number(
+                    "--postgres-floor", 0,
+                    "with --postgres: first time this many reads of one and two statements through the store"),
+                .number(
                     "--kill-node-after", 0,
                     "with --nodes 2 or more: SIGKILL the first node once this many sign-ins are done (0: never)"),
             ])
@@ -104,6 +107,9 @@ struct SignInBenchmark {
             let seeded = try HistorySeeding.seed(
                 databasePath: data.appendingPathComponent("countersign.sqlite").path, perUser: history, now: Date())
             print("  \(seeded) past sign-ins seeded (\(history) per user)")
+        }
+        if let postgres = store as? PostgresRegistryStore, arguments.int("--postgres-floor") > 0 {
+            try await PostgresFloor.measure(store: postgres, calls: arguments.int("--postgres-floor"))
         }
         try await store.setPushSettings(
             try DevelopmentGateway.settings(folder: gateway.folder, port: gateway.port), provider: Seeding.provider)
