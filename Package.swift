@@ -133,6 +133,7 @@ let package = Package(
                 "CountersignStore",
                 "CountersignRADIUS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -47,6 +47,15 @@ public struct ServerSettings: Sendable {
     var logOrigin: AuthLogOrigin { AuthLogOrigin(serverName: serverName, serverIP: serverIP) }
 }
 
+/// A service's description (ServiceLifecycle logs them at debug level) reaches the settings: the
+/// metrics token is never shown in it.
+extension ServerSettings: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "ServerSettings(serverName: \(serverName), publicURL: \(publicURL), metricsToken: \(metricsToken == nil ? "none" : "set"))"
+    }
+    public var debugDescription: String { description }
+}
+
 /// What the routes share: storage, the clock, settings and metrics.
 public struct ServerEnvironment: Sendable {
     public var store: any RegistryStore

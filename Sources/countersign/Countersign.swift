@@ -18,4 +18,18 @@ struct Countersign: AsyncParsableCommand {
             TokenCommand.self, AppPasswordCommand.self, ReactivateCommand.self, RepairCampaignCommand.self,
             ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self,
         ])
+
+    /// `countersign server` also takes its settings from a config file and the environment
+    /// (`ServerSettingsSources`); they become flags ahead of the command line's own.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "server", !arguments.contains("--help"), !arguments.contains("-h") {
+            do {
+                arguments = ["server"] + (try ServerSettingsSources().arguments(Array(arguments.dropFirst())))
+            } catch {
+                exit(withError: ValidationError(String(describing: error)))
+            }
+        }
+        await main(arguments)
+    }
 }

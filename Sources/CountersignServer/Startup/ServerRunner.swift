@@ -40,6 +40,8 @@ public struct ServerRunner: Sendable {
         public var tls: (certificate: String, key: String)?
         /// Plain HTTP on an address other than loopback, for a server behind a proxy that does TLS.
         public var allowPlainHTTP = false
+        /// The server's log level; nil takes `LOG_LEVEL` from the environment, else info.
+        public var logLevel: Logger.Level?
 
         public init(
             dataPath: String, host: String, port: Int, publicURL: URL?, serverName: String,
@@ -73,7 +75,8 @@ public struct ServerRunner: Sendable {
     public func run() async throws {
         var logger = Logger(label: "countersign")
         logger.logLevel =
-            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+            options.logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
+            ?? .info
 
         let certificate = try options.tls.map {
             do {

@@ -13,8 +13,20 @@ struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server", abstract: "Run the Countersign server on an embedded SQLite database.")
 
+    @Option(
+        help:
+            "A config file of 'name = value' lines, one per flag of this command without its dashes (listen = 0.0.0.0:8180). Each flag may also come from the environment as COUNTERSIGN_ and its name in capitals (COUNTERSIGN_TLS_CERT). The command line wins over the environment, and the environment over the file (default: $COUNTERSIGN_CONFIG)."
+    )
+    var config: String?
+
     @Option(help: "The data directory: database, master key, admin token. Created on first start.")
     var data: String = "./data"
+
+    @Option(help: "The least important log messages written: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevel = .info
+
+    @Option(help: "How log messages are written to standard error: text, or json (one object per line).")
+    var logFormat: LogFormat = .text
 
     @Option(help: "HOST:PORT to listen on.")
     var listen: String = "127.0.0.1:8180"
@@ -198,12 +210,14 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        logFormat.bootstrap(level: logLevel.level)
         let (host, port) = try parsedListen()
         var options = ServerRunner.Options(
             dataPath: data, host: host, port: port, publicURL: publicURL.flatMap(URL.init(string:)), serverName: name,
             activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
         options.tls = tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }
         options.allowPlainHTTP = allowPlainHttp
+        options.logLevel = logLevel.level
         options.gatewayPort = gatewayPort
         options.gatewayControlPort = gatewayControlPort
         options.challengeTimeout = TimeInterval(authTimeout)
