@@ -32,6 +32,7 @@ public enum CountersignRouter {
         AdminTokenRoutes(environment: environment).register(on: admin)
         AuditRoutes(environment: environment).register(on: admin)
         RadiusClientRoutes(environment: environment).register(on: admin)
+        SignInAdminRoutes(environment: environment).register(on: admin)
         return router
     }
 }

@@ -16,7 +16,7 @@ struct Countersign: AsyncParsableCommand {
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
             DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,
             TokenCommand.self, AppPasswordCommand.self, ReactivateCommand.self, RepairCampaignCommand.self,
-            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self,
+            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self, SignInsCommand.self,
         ])
 
     /// `countersign server` also takes its settings from a config file and the environment

@@ -286,3 +286,30 @@ public enum APIJSON {
         return decoder
     }
 }
+
+/// A sign-in still waiting for its user, as the admin API lists it (`GET /v1/signins`).
+public struct PendingSignIn: Codable, Sendable, Equatable {
+    public var transactionId: String
+    public var user: String
+    public var method: AuthMethod
+    /// The client (relying party) that started it.
+    public var client: String
+    public var createdAt: Date
+    public var deadline: Date
+
+    public init(
+        transactionId: String, user: String, method: AuthMethod, client: String, createdAt: Date, deadline: Date
+    ) {
+        self.transactionId = transactionId
+        self.user = user
+        self.method = method
+        self.client = client
+        self.createdAt = createdAt
+        self.deadline = deadline
+    }
+}
+
+public struct PendingSignInList: Codable, Sendable, Equatable {
+    public var signIns: [PendingSignIn]
+    public init(signIns: [PendingSignIn]) { self.signIns = signIns }
+}

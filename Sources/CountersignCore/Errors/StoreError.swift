@@ -20,6 +20,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case clientExists(String)
     case clientNotFound(String)
     case challengeNotFound(String)
+    /// The sign-in was decided or ended before this could end it.
+    case signInEnded(id: String, state: AuthState)
     /// The server was re-activated between signing a challenge and storing it.
     case activationChanged
     case sameProvider(String)
@@ -61,6 +63,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .clientExists(let name): "a client named '\(name)' already exists"
         case .clientNotFound(let name): "no client is named '\(name)'"
         case .challengeNotFound(let id): "no authentication request has id '\(id)'"
+        case .signInEnded(let id, let state): "sign-in '\(id)' has already ended (\(state.rawValue))"
         case .activationChanged: "the server was re-activated while the request was being made; send it again"
         case .sameProvider(let name):
             "this server is already linked to provider '\(name)'; add --force to re-activate it anyway (every app must pair again)"

@@ -34,6 +34,17 @@ public struct Administration: Sendable {
         await environment.events.publish(.pushCredentialsChanged(provider: provider))
     }
 
+    /// Ends a sign-in still waiting for its user, whichever client started it: it fails with the
+    /// reason given, and a long-poll on it returns at once.
+    public func cancelSignIn(id: String) async throws -> AuthTransaction {
+        let ended = try await environment.store.cancelSignIn(
+            id: id, reason: Self.cancelledReason, origin: environment.settings.logOrigin, now: environment.clock.now())
+        await environment.events.publish(.signInsChanged(ids: [id]))
+        return ended
+    }
+
+    static let cancelledReason = "cancelled by an administrator"
+
     /// Deletes a client: its API key stops working with the next request.
     public func deleteClient(name: String) async throws {
         try await environment.store.deleteRelyingParty(name: name)

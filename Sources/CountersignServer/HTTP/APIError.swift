@@ -79,6 +79,7 @@ extension APIError {
         case .clientExists, .radiusClientExists, .tokenExists, .tokenAssigned, .sameProvider:
             return APIError(.conflict, code: "conflict", message)
         case .adminTokenExists, .lastAdminToken: return APIError(.conflict, code: "conflict", message)
+        case .signInEnded: return APIError(.conflict, code: "signin_ended", message)
         case .clientNotFound, .radiusClientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound,
             .adminTokenNotFound:
             return APIError(.notFound, code: "not_found", message)

@@ -9,6 +9,27 @@ protocol RecordViews {
 }
 
 extension RecordViews {
+    static func pendingSignIn(_ record: ChallengeRecord, userName: String) -> PendingSignIn {
+        PendingSignIn(
+            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .push),
+            client: record.relyingParty, createdAt: record.createdAt, deadline: record.deadlineAt)
+    }
+
+    static func pendingSignIn(_ record: PhoneChallengeRecord, userName: String) -> PendingSignIn {
+        PendingSignIn(
+            transactionId: record.id, user: userName, method: AuthMethod(stored: record.method, fallback: .sms),
+            client: record.relyingParty, createdAt: record.createdAt, deadline: record.deadlineAt)
+    }
+
+    /// Push and phone sign-ins, each list already oldest first, as one list of at most `limit`.
+    static func oldestFirst(_ pushes: [PendingSignIn], _ phones: [PendingSignIn], limit: Int) -> [PendingSignIn] {
+        Array(
+            (pushes + phones).sorted { ($0.createdAt, $0.transactionId) < ($1.createdAt, $1.transactionId) }.prefix(
+                limit))
+    }
+
+    static var maxPendingSignInPage: Int { 1000 }
+
     static func adminTokenEntry(_ record: AdminTokenRecord) -> AdminTokenEntry {
         AdminTokenEntry(
             name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, revokedAt: record.revokedAt)

@@ -7,4 +7,4 @@
 /// one transaction.
 public typealias RegistryStore = ProviderStore & ActivationStore & UserStore & DeviceStore & CredentialStore
     & PushSignInStore & CodeSignInStore & PhoneSignInStore & PushOutboxStore & TokenStore & ReportStore & AuditStore
-    & RadiusStore
+    & RadiusStore & PendingSignInStore

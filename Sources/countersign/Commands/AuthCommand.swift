@@ -7,10 +7,26 @@ import Foundation
     import Glibc
 #endif
 
-/// What an application does, from the command line: ask for a user's second factor and wait.
+/// What an application does, from the command line: ask for a user's second factor and wait; or,
+/// for a sign-in started elsewhere (`--no-wait`, or by a script), look at it, wait for it, or give it
+/// the code the user received.
 struct AuthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auth",
+        abstract: "Ask for a user's second factor and wait for the answer; or follow a sign-in started elsewhere.",
+        discussion: """
+            'countersign auth USER' starts a sign-in (the same as 'countersign auth start USER'; use that form \
+            for a user named status, wait, verify or start). The commands that wait exit 0 when the sign-in is \
+            approved and 1 when it is denied, reported as fraud, timed out or failed.
+            """,
+        subcommands: [AuthStart.self, AuthStatus.self, AuthWait.self, AuthVerify.self],
+        defaultSubcommand: AuthStart.self)
+}
+
+/// Starts a sign-in, prints the transaction and the number to type on the phone, and waits.
+struct AuthStart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
         abstract: "Ask for a user's second factor, print the number to type on the phone, and wait for the answer.",
         discussion: "Exits 0 when approved, 1 when denied, reported as fraud or timed out.")
 
@@ -73,10 +89,7 @@ struct AuthCommand: AsyncParsableCommand {
         try finish(transaction)
     }
 
-    func finish(_ transaction: AuthTransaction) throws {
-        print("Result:      \(transaction.state.rawValue)\(transaction.reason.map { " (\($0))" } ?? "")")
-        if transaction.state != .approved { Glibc.exit(1) }
-    }
+    func finish(_ transaction: AuthTransaction) throws { AuthOutcome.finish(transaction) }
 
     static func ask(_ prompt: String) -> String? {
         print(prompt, terminator: "")
@@ -86,3 +99,79 @@ struct AuthCommand: AsyncParsableCommand {
 }
 
 extension AuthMethod: ExpressibleByArgument {}
+
+/// How the commands that wait end: the result printed, and exit 0 only when approved.
+enum AuthOutcome {
+    static func finish(_ transaction: AuthTransaction) {
+        print("Result:      \(transaction.state.rawValue)\(transaction.reason.map { " (\($0))" } ?? "")")
+        if transaction.state != .approved { Glibc.exit(1) }
+    }
+
+    static func path(_ transactionId: String) -> String { "/v1/auth/\(transactionId.pathSegment)" }
+}
+
+/// A sign-in's state as it stands, without waiting.
+struct AuthStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a sign-in this client started: its state, method and deadline.")
+    @OptionGroup var connection: ClientConnectionOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The transaction id 'countersign auth' printed.") var transaction: String
+
+    func run() async throws {
+        let found = try await connection.makeClient().request(
+            "GET", AuthOutcome.path(transaction), as: AuthTransaction.self)
+        try output.print(found) { found in
+            var lines = [
+                "Transaction: \(found.transactionId)", "User:        \(found.user)",
+                "Method:      \(found.method.rawValue)",
+                "State:       \(found.state.rawValue)\(found.reason.map { " (\($0))" } ?? "")",
+                "Started:     \(found.createdAt.shortText)", "Deadline:    \(found.deadline.shortText)",
+            ]
+            if let number = found.number, found.state == .pending { lines.append("Number:      \(number)") }
+            if let answered = found.answeredAt { lines.append("Answered:    \(answered.shortText)") }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// Waits for a sign-in started elsewhere to end.
+struct AuthWait: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Wait for a sign-in this client started (with --no-wait, or elsewhere) to end, and print how.",
+        discussion: "Exits 0 when approved, 1 when denied, reported as fraud, timed out or failed.")
+    @OptionGroup var connection: ClientConnectionOptions
+    @Argument(help: "The transaction id 'countersign auth --no-wait' printed.") var transaction: String
+
+    func run() async throws {
+        let client = try connection.makeClient(timeout: 90)
+        var found = try await client.request("GET", AuthOutcome.path(transaction), as: AuthTransaction.self)
+        while !found.state.isFinal {
+            found = try await client.request(
+                "GET", AuthOutcome.path(transaction) + "?wait=60", as: AuthTransaction.self)
+        }
+        AuthOutcome.finish(found)
+    }
+}
+
+/// Gives a texted code (or a one-time code) to a sign-in started elsewhere.
+struct AuthVerify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the code texted for a sign-in this client started (with --no-wait, or elsewhere).",
+        discussion: "Exits 0 when approved, 1 otherwise.")
+    @OptionGroup var connection: ClientConnectionOptions
+    @Argument(help: "The transaction id 'countersign auth --no-wait' printed.") var transaction: String
+    @Option(help: "The code from the text message (asked for when absent).") var code: String?
+
+    func run() async throws {
+        guard let code = code ?? AuthStart.ask("Code from the text message: "), !code.isEmpty else {
+            throw ValidationError("a code is needed: pass --code")
+        }
+        let checked = try await connection.makeClient().request(
+            "POST", AuthOutcome.path(transaction) + "/verify", body: VerifyCodeRequest(code: code),
+            as: AuthTransaction.self)
+        AuthOutcome.finish(checked)
+    }
+}
