@@ -7,8 +7,14 @@ import Testing
 /// Sign-in with the authenticator app's offline code: accepted once, wrong codes lock the user.
 @Suite("Code sign-in over HTTP")
 struct CodeSignInTests {
-    func totp(_ code: String) -> AuthRequest {
-        AuthRequest(user: "alice", method: .totp, context: AuthContext(application: "VPN"), code: code)
+    func totp(_ code: String, from address: String? = nil) -> AuthRequest {
+        AuthRequest(
+            user: "alice", method: .totp, context: AuthContext(application: "VPN", clientIP: address), code: code)
+    }
+
+    /// Addresses enough for one wrong code each, so that no source is slowed down before the lock.
+    static func addresses(_ count: Int, round: Int = 0) -> [String] {
+        (0..<count).map { "198.51.\(100 + round).\($0 + 1)" }
     }
 
     @Test("the app's current code is approved once; the same code again is denied as used")
@@ -50,12 +56,17 @@ struct CodeSignInTests {
         }
     }
 
-    @Test("ten wrong codes lock the code methods, even for the right code, until an admin unlocks")
+    @Test(
+        "fifty wrong codes in a row, from every source together, lock the code methods, even for the right code, until an admin unlocks"
+    )
     func lockout() async throws {
         try await SignInSetup.run { setup in
             let right = try setup.account.code(at: setup.server.clock.now())
             let wrong = right == "000000" ? "111111" : "000000"
-            for _ in 0..<10 { #expect(try await setup.start(totp(wrong)).state == .denied) }
+            #expect(LockoutPolicy().maxFailures == 50)
+            for address in Self.addresses(50) {
+                #expect(try await setup.start(totp(wrong, from: address)).state == .denied)
+            }
 
             let locked = await #expect(throws: ClientError.self) { try await setup.start(totp(right)) }
             #expect(locked?.code == "user_locked")
@@ -74,11 +85,48 @@ struct CodeSignInTests {
     func growingLock() async throws {
         try await SignInSetup.run { setup in
             for round in 1...2 {
-                for _ in 0..<10 { _ = try await setup.start(totp("000000")) }
+                for address in Self.addresses(50, round: round) {
+                    _ = try await setup.start(totp("000000", from: address))
+                }
                 let until = try #require(try await setup.server.store.user(named: "alice").lockedUntil)
                 #expect(abs(until.timeIntervalSince(setup.server.clock.now()) - 60 * Double(round)) < 0.01)
                 setup.server.clock.advance(by: 60 * Double(round) + 1)
             }
+        }
+    }
+
+    @Test(
+        "a source that keeps guessing waits before its next code is looked at, and the user is not locked: the user's own client still signs in"
+    )
+    func slowedDownSource() async throws {
+        try await SignInSetup.run { setup in
+            let right = try setup.account.code(at: setup.server.clock.now())
+            let wrong = right == "000000" ? "111111" : "000000"
+            let attacker = "203.0.113.66"
+            for _ in 0..<5 { #expect(try await setup.start(totp(wrong, from: attacker)).state == .denied) }
+            // The sixth comes too soon: refused without being looked at, even when it is right.
+            let slowed = await #expect(throws: ClientError.self) { try await setup.start(totp(right, from: attacker)) }
+            #expect(slowed?.status == 429 && slowed?.code == "too_many_attempts", "\(String(describing: slowed))")
+            let (status, _) = try await setup.api.send(
+                method: "POST", path: "/v1/auth", body: try setup.api.encode(totp(right, from: attacker)))
+            #expect(status == 429)
+            #expect(try await setup.server.store.user(named: "alice").lockedUntil == nil)
+
+            // The user, from their own address, is not held up.
+            #expect(try await setup.start(totp(right, from: "192.0.2.10")).state == .approved)
+            // Once the wait is over, the source's next code is looked at again, and each wrong one
+            // after that makes the wait twice as long.
+            setup.server.clock.advance(by: 31)
+            let next = try setup.account.code(at: setup.server.clock.now())
+            #expect(try await setup.start(totp(wrong, from: attacker)).state == .denied)
+            setup.server.clock.advance(by: 3)
+            await #expect(throws: ClientError.self) { try await setup.start(totp(next, from: attacker)) }
+            setup.server.clock.advance(by: 2)
+            #expect(try await setup.start(totp(next, from: attacker)).state == .approved)
+            let refusals = try await setup.log().filter { $0.outcome == "refused" }
+            #expect(
+                refusals.count == 3
+                    && refusals.allSatisfy { $0.reason?.contains("from this client and address") == true })
         }
     }
 

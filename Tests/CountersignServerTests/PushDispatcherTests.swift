@@ -50,7 +50,7 @@ struct PushDispatcherTests {
             retryPolicy: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.2), metrics: metrics)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await dispatcher.run() }
-            let deadline = ContinuousClock.now + .seconds(15)
+            let deadline = ContinuousClock.now + .seconds(60)
             while try await !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             group.cancelAll()
         }
@@ -154,7 +154,7 @@ struct PushDispatcherTests {
                     await wakeUps.signal([WakeUps.outbox])
                     try await Task.sleep(for: .milliseconds(2))
                 }
-                let deadline = ContinuousClock.now + .seconds(15)
+                let deadline = ContinuousClock.now + .seconds(60)
                 while try await setup.store.pushOutboxCounts().sent < count, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }

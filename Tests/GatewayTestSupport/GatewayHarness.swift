@@ -43,8 +43,11 @@ public struct GatewayHarness: Sendable {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CancellationError() }
             defer { group.cancelAll() }
+            // A generous timeout: the whole suite shares two cores, and a request only waits this
+            // long when something is already wrong.
             let transport = try HTTP2PushTransport(
-                baseURL: "https://127.0.0.1:\(port)", trustRootsPEM: server.identity.caCertificatePEM)
+                baseURL: "https://127.0.0.1:\(port)", trustRootsPEM: server.identity.caCertificatePEM,
+                timeout: .seconds(60))
             let result: Result<T, any Error>
             do {
                 result = .success(try await body(GatewayHarness(server: server, port: port, transport: transport)))

@@ -13,6 +13,9 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
     case tooManyWithoutSuccess(limit: Int, window: TimeInterval)
     /// Too many wrong codes: code methods are locked until then.
     case locked(until: Date)
+    /// Too many wrong codes from this client and address for this user: its next code is not
+    /// looked at before then (`CodeThrottle`). The user is not locked.
+    case slowedDown(until: Date)
     /// Neither an authenticator app under the current activation nor a hardware token.
     case noCodeGenerator(String)
     /// The current provider does not allow app passwords.
@@ -60,6 +63,8 @@ public enum AuthRefusal: Error, Equatable, CustomStringConvertible {
         case .codeExpired: "the SMS code has expired; ask for a new one"
         case .locked(let until):
             "too many wrong codes: the user's code methods are locked until \(until.formatted(.iso8601))"
+        case .slowedDown(let until):
+            "too many wrong codes for this user from this client and address: the next one is looked at after \(until.formatted(.iso8601))"
         }
     }
 }

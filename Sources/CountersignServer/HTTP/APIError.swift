@@ -129,6 +129,10 @@ extension APIError {
         case .tooManyPending: return APIError(.tooManyRequests, code: "too_many_pending", message)
         case .tooManyWithoutSuccess: return APIError(.tooManyRequests, code: "push_limit", message)
         case .locked: return APIError(.forbidden, code: "user_locked", message)
+        case .slowedDown(let until):
+            var error = APIError(.tooManyRequests, code: "too_many_attempts", message)
+            error.retryAfter = until
+            return error
         }
     }
 

@@ -80,14 +80,24 @@ extension PostgresRegistryStore {
             {
                 return try await refuse(refusal)
             }
-            guard var user else { return try await refuse(.unknownUser(attempt.userName)) }
+            guard var user, let userId = user.id else { return try await refuse(.unknownUser(attempt.userName)) }
             let lockout = CodeLockout(policy: policy)
             if let refusal = lockout.refusal(user.codeAttemptCounters, now: now) { return try await refuse(refusal) }
+            // A source that keeps guessing waits, and its early attempts are not even looked at. The
+            // user's row is locked, so two nodes count one source's attempts one after the other.
+            let throttle = CodeThrottle(policy: policy.throttle)
+            let source = CodeThrottle.source(client: attempt.relyingParty, clientIP: attempt.context.clientIP)
+            let sourceCounters = try await Self.sourceCounters(s, userId: userId, source: source)
+            if let refusal = throttle.refusal(sourceCounters, now: now) { return try await refuse(refusal) }
             let check = try await check(user, s)
             let counters = lockout.counters(after: check, from: user.codeAttemptCounters, now: now)
             if counters != user.codeAttemptCounters {
                 user.codeAttemptCounters = counters
                 try await s.update(user)
+            }
+            let nextSource = throttle.counters(after: check, from: sourceCounters, now: now)
+            if nextSource != sourceCounters {
+                try await Self.saveSourceCounters(s, nextSource, userId: userId, source: source, now: now)
             }
             switch check {
             case .refused(let refusal):
@@ -255,5 +265,32 @@ extension PostgresRegistryStore {
             throw StoreError.tokenNotFound(serial)
         }
         return record
+    }
+}
+
+// The throttle's rows: one per user and source that got a code wrong.
+extension PostgresRegistryStore {
+    static func sourceCounters(_ s: PostgresSession, userId: Int64, source: String) async throws -> SourceCounters {
+        guard
+            let row = try await s.row(
+                "SELECT failures, wait_until FROM code_throttle WHERE user_id = ? AND source = ?", [userId, source])
+        else { return SourceCounters() }
+        return SourceCounters(failures: try row[0].decode(Int.self), waitUntil: try row[1].decode(Date?.self))
+    }
+
+    /// nil clears the source's row (a right code).
+    static func saveSourceCounters(
+        _ s: PostgresSession, _ counters: SourceCounters?, userId: Int64, source: String, now: Date
+    ) async throws {
+        guard let counters else {
+            try await s.later("DELETE FROM code_throttle WHERE user_id = ? AND source = ?", [userId, source])
+            return
+        }
+        try await s.later(
+            """
+            INSERT INTO code_throttle (user_id, source, failures, wait_until, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_id, source) DO UPDATE SET
+              failures = excluded.failures, wait_until = excluded.wait_until, updated_at = excluded.updated_at
+            """, [userId, source, counters.failures, counters.waitUntil, now])
     }
 }

@@ -33,7 +33,9 @@ public final class PostgresDatabase: Sendable {
         var configuration = PostgresClient.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: Self.tls(location))
-        configuration.options.connectTimeout = .seconds(5)
+        // A connection's start includes SCRAM's key stretching on both sides: under a load of many
+        // starting at once (a test suite), it can take longer than a server's usual five seconds.
+        configuration.options.connectTimeout = connectionWait
         configuration.options.maximumConnections = 16
         if let searchPath = location.searchPath {
             configuration.options.additionalStartupParameters = [("search_path", searchPath)]
@@ -54,7 +56,7 @@ public final class PostgresDatabase: Sendable {
         location: PostgresLocation, logger: Logger = Logger(label: "countersign.postgres"),
         connectionWait: Duration = .seconds(5)
     ) async throws -> PostgresDatabase {
-        try await probe(location, logger: logger)
+        try await probe(location, logger: logger, timeout: connectionWait)
         let database = PostgresDatabase(location: location, logger: logger, connectionWait: connectionWait)
         try await database.migrate()
         return database
@@ -63,12 +65,13 @@ public final class PostgresDatabase: Sendable {
     /// One connection made by hand before the pool starts, so that a start that cannot connect says
     /// why (refused, a certificate that does not verify, a wrong password) rather than only that no
     /// connection came: the pool retries quietly.
-    static func probe(_ location: PostgresLocation, logger: Logger) async throws {
+    static func probe(_ location: PostgresLocation, logger: Logger, timeout: Duration = .seconds(5)) async throws {
         if let roots = location.rootCertificates, !FileManager.default.isReadableFile(atPath: roots) {
             throw StoreError.databaseUnavailable("sslrootcert \(roots) cannot be read")
         }
         do {
-            let configuration = try PostgresEventChannel.configuration(for: location, applicationName: "countersign")
+            let configuration = try PostgresEventChannel.configuration(
+                for: location, applicationName: "countersign", connectTimeout: timeout)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             try await connection.close()
         } catch let error as PSQLError {
@@ -79,6 +82,10 @@ public final class PostgresDatabase: Sendable {
         } catch {
             throw StoreError.databaseUnavailable("\(location): \(error)")
         }
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     static func tls(_ location: PostgresLocation) -> PostgresClient.Configuration.TLS {

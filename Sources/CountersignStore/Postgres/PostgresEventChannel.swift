@@ -75,9 +75,9 @@ public final class PostgresEventChannel: Sendable {
     }
 
     /// A single connection's configuration for `location`, with the pool's TLS rules.
-    static func configuration(for location: PostgresLocation, applicationName: String) throws
-        -> PostgresConnection.Configuration
-    {
+    static func configuration(
+        for location: PostgresLocation, applicationName: String, connectTimeout: Duration = .seconds(5)
+    ) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
         case .disable: tls = .disable
@@ -87,7 +87,7 @@ public final class PostgresEventChannel: Sendable {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = PostgresDatabase.timeAmount(connectTimeout)
         var parameters = [("application_name", applicationName)]
         if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }
         configuration.options.additionalStartupParameters = parameters

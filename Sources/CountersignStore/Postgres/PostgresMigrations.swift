@@ -6,7 +6,19 @@ enum PostgresMigrations {
     /// Held (as a transaction-level advisory lock, with the schema's hash) while migrations run.
     static let lockKey: Int32 = 0x4373_6967  // "Csig"
 
-    static let all: [(name: String, sql: String)] = [("v1-schema", schema)]
+    static let all: [(name: String, sql: String)] = [("v1-schema", schema), ("v2-code-throttle", codeThrottle)]
+
+    /// Wrong codes per user and source (client and address), which slow that source down (SQLite's v17).
+    static let codeThrottle = """
+        CREATE TABLE code_throttle (
+          user_id BIGINT NOT NULL REFERENCES "user"(id) ON DELETE CASCADE,
+          source TEXT NOT NULL,
+          failures INTEGER NOT NULL,
+          wait_until TIMESTAMPTZ,
+          updated_at TIMESTAMPTZ NOT NULL,
+          PRIMARY KEY (user_id, source)
+        );
+        """
 
     /// Names compare without case, as SQLite's NOCASE did: "Alice" and "alice" are one user.
     static let schema = """

@@ -247,6 +247,7 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
             // The helpdesk's one lever: a fraud report's push block is lifted with the code lock.
             record.pushBlockedUntil = nil
             try await s.update(record)
+            try await s.execute("DELETE FROM code_throttle WHERE user_id = ?", [record.id])
             return try await Self.userView(record, s)
         }
     }

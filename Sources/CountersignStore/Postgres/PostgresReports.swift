@@ -128,6 +128,7 @@ extension PostgresRegistryStore {
             }
             let codes = try await s.changes(
                 "DELETE FROM activation_code WHERE user_id = ? AND used_at IS NULL RETURNING 1", [userId])
+            try await s.execute("DELETE FROM code_throttle WHERE user_id = ?", [userId])
             user.failedAttempts = 0
             user.lockedUntil = nil
             user.lockouts = 0

@@ -340,6 +340,20 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE INDEX radius_round_by_expiry ON radius_round(expires_at)")
         }
+        migrator.registerMigration("v17-code-throttle") { db in
+            // Wrong codes per user and source (client and address), which slow that source down.
+            try db.execute(
+                sql: """
+                    CREATE TABLE code_throttle (
+                      user_id INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                      source TEXT NOT NULL,
+                      failures INTEGER NOT NULL,
+                      wait_until DATETIME,
+                      updated_at DATETIME NOT NULL,
+                      PRIMARY KEY (user_id, source)
+                    ) WITHOUT ROWID
+                    """)
+        }
         return migrator
     }
 

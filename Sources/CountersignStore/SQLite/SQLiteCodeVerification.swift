@@ -89,15 +89,24 @@ extension SQLiteRegistryStore {
             {
                 return try refuse(refusal)
             }
-            guard var user else { return try refuse(.unknownUser(attempt.userName)) }
+            guard var user, let userId = user.id else { return try refuse(.unknownUser(attempt.userName)) }
             let lockout = CodeLockout(policy: policy)
             if let refusal = lockout.refusal(user.codeAttemptCounters, now: now) { return try refuse(refusal) }
+            // A source that keeps guessing waits, and its early attempts are not even looked at.
+            let throttle = CodeThrottle(policy: policy.throttle)
+            let source = CodeThrottle.source(client: attempt.relyingParty, clientIP: attempt.context.clientIP)
+            let sourceCounters = try Self.sourceCounters(db, userId: userId, source: source)
+            if let refusal = throttle.refusal(sourceCounters, now: now) { return try refuse(refusal) }
 
             let check = try check(user, db)
             let counters = lockout.counters(after: check, from: user.codeAttemptCounters, now: now)
             if counters != user.codeAttemptCounters {
                 user.codeAttemptCounters = counters
                 try user.update(db)
+            }
+            let nextSource = throttle.counters(after: check, from: sourceCounters, now: now)
+            if nextSource != sourceCounters {
+                try Self.saveSourceCounters(db, nextSource, userId: userId, source: source, now: now)
             }
             switch check {
             case .refused(let refusal):
@@ -120,7 +129,38 @@ extension SQLiteRegistryStore {
             // The helpdesk's one lever: a fraud report's push block is lifted with the code lock.
             record.pushBlockedUntil = nil
             try record.update(db)
+            try db.execute(sql: "DELETE FROM code_throttle WHERE user_id = ?", arguments: [record.id])
             return try Self.userView(record, db)
         }
+    }
+}
+
+// The throttle's rows: one per user and source that got a code wrong.
+extension SQLiteRegistryStore {
+    static func sourceCounters(_ db: Database, userId: Int64, source: String) throws -> SourceCounters {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT failures, wait_until FROM code_throttle WHERE user_id = ? AND source = ?"),
+                arguments: [userId, source])
+        else { return SourceCounters() }
+        return SourceCounters(failures: row["failures"], waitUntil: row["wait_until"])
+    }
+
+    /// nil clears the source's row (a right code).
+    static func saveSourceCounters(
+        _ db: Database, _ counters: SourceCounters?, userId: Int64, source: String, now: Date
+    ) throws {
+        guard let counters else {
+            try db.execute(
+                sql: "DELETE FROM code_throttle WHERE user_id = ? AND source = ?", arguments: [userId, source])
+            return
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO code_throttle (user_id, source, failures, wait_until, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, source) DO UPDATE SET
+                  failures = excluded.failures, wait_until = excluded.wait_until, updated_at = excluded.updated_at
+                """, arguments: [userId, source, counters.failures, counters.waitUntil, now])
     }
 }

@@ -41,6 +41,7 @@ extension SQLiteRegistryStore {
                 sql: "DELETE FROM activation_code WHERE user_id = ? AND used_at IS NULL", arguments: [userId])
             let codes = db.changesCount
 
+            try db.execute(sql: "DELETE FROM code_throttle WHERE user_id = ?", arguments: [userId])
             user.failedAttempts = 0
             user.lockedUntil = nil
             user.lockouts = 0

@@ -71,7 +71,9 @@ struct ServerCommand: AsyncParsableCommand {
     var pushWindowMinutes: Int = Int(PushLimits().window / 60)
 
     @Option(
-        help: "Wrong one-time codes in a row before a user's code methods lock (1-100); the lock doubles each time.")
+        help:
+            "Wrong one-time codes in a row, from all sources together, before a user's code methods lock (1-100); the lock doubles each time. Before that, each client and address is slowed down after 5 wrong codes."
+    )
     var lockoutAfter: Int = LockoutPolicy().maxFailures
 
     @Option(help: "How long a texted SMS code stays valid, in seconds (pfsvc_pendingSmsTimeoutSeconds; 30-3600).")

@@ -32,6 +32,29 @@ struct CodeSignInStoreContract {
         #expect(try await fixture.verifyCode(code, policy: policy, at: later).state == .approved)
     }
 
+    @Test(
+        "wrong codes from one source make that source wait, not others; the user is not locked; unlock forgets the source",
+        arguments: StoreBackend.allCases)
+    func throttle(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let device = try await fixture.pair().device.id
+        let wrong = try await fixture.wrongAppCode(deviceId: device)
+        let policy = LockoutPolicy(
+            maxFailures: 50, throttle: CodeThrottlePolicy(freeFailures: 2, firstDelay: 10, maxDelay: 60))
+        for _ in 0..<2 { _ = try await fixture.verifyCode(wrong, policy: policy, from: "203.0.113.9") }
+        let right = try await fixture.appCode(deviceId: device)
+        await #expect(throws: AuthRefusal.slowedDown(until: fixture.now + 10)) {
+            try await fixture.verifyCode(right, policy: policy, from: "203.0.113.9")
+        }
+        // The same client from another address, and the other address's right code, are looked at.
+        #expect(try await fixture.verifyCode(right, policy: policy, from: "192.0.2.4").state == .approved)
+        #expect(try await fixture.store.user(named: "alice").lockedUntil == nil)
+        // Still inside the wait, but unlocked: the source's next code is looked at (and is wrong).
+        _ = try await fixture.store.unlockUser("alice")
+        let looked = try await fixture.verifyCode(wrong, policy: policy, at: fixture.now + 5, from: "203.0.113.9")
+        #expect(looked.state == .denied)
+    }
+
     @Test("a user with neither an app nor a token is refused, not counted", arguments: StoreBackend.allCases)
     func nothingMakesCodes(_ backend: StoreBackend) async throws {
         let fixture = try await ContractStore.seeded(backend)

@@ -41,13 +41,14 @@ extension ContractStore {
     }
 
     func verifyCode(
-        _ code: String, user: String = "alice", policy: LockoutPolicy = LockoutPolicy(), at time: Date? = nil
+        _ code: String, user: String = "alice", policy: LockoutPolicy = LockoutPolicy(), at time: Date? = nil,
+        from address: String? = nil
     )
         async throws -> AuthTransaction
     {
         try await store.verifyOneTimeCode(
-            user: user, code: code, context: AuthContext(application: "VPN"), relyingParty: "vpn", policy: policy,
-            origin: origin, now: time ?? now)
+            user: user, code: code, context: AuthContext(application: "VPN", clientIP: address), relyingParty: "vpn",
+            policy: policy, origin: origin, now: time ?? now)
     }
 
     /// Gives provider "acme" a telephony gateway, so texts and calls can start.
