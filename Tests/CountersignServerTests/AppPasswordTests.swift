@@ -136,7 +136,14 @@ struct AppPasswordTests {
             try await allow(true, setup)
             let created = try await create(setup)
             let pending = try await setup.start()
+            // A long-poll on the pending sign-in hears the reset at once, not when its wait runs out.
+            let waiting = Task { try await setup.outcome(pending.transactionId, wait: 30) }
+            try await Task.sleep(for: .milliseconds(200))
+            let resetAt = ContinuousClock.now
             let result = try await setup.admin.request("POST", "/v1/users/alice/reset", as: UserResetResult.self)
+            let heard = try await waiting.value
+            #expect(heard.state == .failed && heard.reason == "the user was reset by an administrator")
+            #expect(ContinuousClock.now - resetAt < .seconds(20), "the long-poll waited for its time to run out")
             #expect(
                 result
                     == UserResetResult(

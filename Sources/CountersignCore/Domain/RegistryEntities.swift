@@ -198,12 +198,18 @@ public struct UserResetSummary: Sendable, Equatable {
     public var appPasswordsDeleted: Int
     public var pendingSignInsEnded: Int
     public var activationCodesRevoked: Int
+    /// The sign-ins the reset ended, for the long-polls waiting on them.
+    public var endedSignIns: [String]
 
-    public init(devicesRemoved: Int, appPasswordsDeleted: Int, pendingSignInsEnded: Int, activationCodesRevoked: Int) {
+    public init(
+        devicesRemoved: Int, appPasswordsDeleted: Int, pendingSignInsEnded: Int, activationCodesRevoked: Int,
+        endedSignIns: [String] = []
+    ) {
         self.devicesRemoved = devicesRemoved
         self.appPasswordsDeleted = appPasswordsDeleted
         self.pendingSignInsEnded = pendingSignInsEnded
         self.activationCodesRevoked = activationCodesRevoked
+        self.endedSignIns = endedSignIns
     }
 }
 

@@ -45,6 +45,16 @@ public struct Administration: Sendable {
 
     static let cancelledReason = "cancelled by an administrator"
 
+    /// Clears what a user registered so they start again; the sign-ins it ends wake their long-polls.
+    public func resetUser(name: String) async throws -> UserResetSummary {
+        let summary = try await environment.store.resetUser(
+            name, origin: environment.settings.logOrigin, now: environment.clock.now())
+        if !summary.endedSignIns.isEmpty {
+            await environment.events.publish(.signInsChanged(ids: summary.endedSignIns))
+        }
+        return summary
+    }
+
     /// Deletes a client: its API key stops working with the next request.
     public func deleteClient(name: String) async throws {
         try await environment.store.deleteRelyingParty(name: name)

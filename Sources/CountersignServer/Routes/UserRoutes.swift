@@ -44,8 +44,7 @@ struct UserRoutes {
 
         group.post("users/:name/reset") { _, context in
             let name = try context.pathParameter("name")
-            let result = try await environment.store.resetUser(
-                name, origin: environment.settings.logOrigin, now: environment.clock.now())
+            let result = try await Administration(environment: environment).resetUser(name: name)
             context.logger.notice(
                 "user reset",
                 metadata: [

@@ -109,14 +109,14 @@ extension PostgresRegistryStore {
                 WHERE user_id = ? AND status != 'removed' RETURNING 1
                 """, [Self.resetReason, now, userId])
             let passwords = try await s.changes("DELETE FROM app_password WHERE user_id = ? RETURNING 1", [userId])
-            var ended = 0
+            var ended: [String] = []
             for var challenge in try await s.fetch(
                 ChallengeRecord.self, "SELECT * FROM challenge WHERE user_id = ? AND state = 'pending' FOR UPDATE",
                 [userId])
             {
                 try await Self.end(
                     s, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
-                ended += 1
+                ended.append(challenge.id)
             }
             for var challenge in try await s.fetch(
                 PhoneChallengeRecord.self,
@@ -124,7 +124,7 @@ extension PostgresRegistryStore {
             {
                 try await Self.end(
                     s, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
-                ended += 1
+                ended.append(challenge.id)
             }
             let codes = try await s.changes(
                 "DELETE FROM activation_code WHERE user_id = ? AND used_at IS NULL RETURNING 1", [userId])
@@ -134,8 +134,8 @@ extension PostgresRegistryStore {
             user.lockouts = 0
             try await s.update(user)
             return UserResetSummary(
-                devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended,
-                activationCodesRevoked: codes)
+                devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended.count,
+                activationCodesRevoked: codes, endedSignIns: ended)
         }
     }
 }

@@ -20,14 +20,14 @@ extension SQLiteRegistryStore {
             let devices = db.changesCount
             let passwords = try AppPasswordRecord.filter(Column("user_id") == userId).deleteAll(db)
 
-            var ended = 0
+            var ended: [String] = []
             let pushes = try ChallengeRecord.filter(
                 Column("user_id") == userId && Column("state") == AuthState.pending.rawValue
             ).fetchAll(db)
             for var challenge in pushes {
                 try Self.end(
                     db, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
-                ended += 1
+                ended.append(challenge.id)
             }
             let phones = try PhoneChallengeRecord.filter(
                 Column("user_id") == userId && Column("state") == AuthState.pending.rawValue
@@ -35,7 +35,7 @@ extension SQLiteRegistryStore {
             for var challenge in phones {
                 try Self.end(
                     db, &challenge, state: .failed, reason: Self.resetReason, user: user, origin: origin, now: now)
-                ended += 1
+                ended.append(challenge.id)
             }
             try db.execute(
                 sql: "DELETE FROM activation_code WHERE user_id = ? AND used_at IS NULL", arguments: [userId])
@@ -47,8 +47,8 @@ extension SQLiteRegistryStore {
             user.lockouts = 0
             try user.update(db)
             return UserResetSummary(
-                devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended,
-                activationCodesRevoked: codes)
+                devicesRemoved: devices, appPasswordsDeleted: passwords, pendingSignInsEnded: ended.count,
+                activationCodesRevoked: codes, endedSignIns: ended)
         }
     }
 }

@@ -34,6 +34,7 @@ struct UserStoreContract {
         let started = try await fixture.startPush()
         let result = try await store.resetUser("alice", origin: fixture.origin, now: fixture.now)
         #expect(result.devicesRemoved == 1 && result.appPasswordsDeleted == 1 && result.pendingSignInsEnded == 1)
+        #expect(result.endedSignIns == [started.transaction.transactionId])
         #expect(try await store.deviceCredentials(id: paired.device.id).isActivated == false)
         #expect(try await store.appPasswords(user: "alice").isEmpty)
         let ended = try await store.transaction(id: started.transaction.transactionId, relyingParty: "vpn")
