@@ -82,9 +82,4 @@ public final class ServerCertificate: Sendable {
         }
         return configuration
     }
-
-    /// The leaf certificate's subject, for the log line that confirms a reload.
-    public var subject: String {
-        current.withLock { $0.chain.first.map { String(describing: $0) } ?? "?" }
-    }
 }

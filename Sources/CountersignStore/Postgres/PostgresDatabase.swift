@@ -84,10 +84,6 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-    }
-
     static func tls(_ location: PostgresLocation) -> PostgresClient.Configuration.TLS {
         switch location.tls {
         case .disable: .disable

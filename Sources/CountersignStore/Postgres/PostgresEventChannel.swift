@@ -87,7 +87,7 @@ public final class PostgresEventChannel: Sendable {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
-        configuration.options.connectTimeout = PostgresDatabase.timeAmount(connectTimeout)
+        configuration.options.connectTimeout = TimeAmount(connectTimeout)
         var parameters = [("application_name", applicationName)]
         if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }
         configuration.options.additionalStartupParameters = parameters

@@ -60,7 +60,7 @@ struct AuthStart: AsyncParsableCommand {
         // With method auto the server picks (push, or SMS when no app is paired): follow what it chose.
         switch transaction.method {
         case let chosen where chosen.takesCode:
-            try finish(transaction)
+            AuthOutcome.finish(transaction)
             return
         case .sms:
             print(
@@ -73,7 +73,7 @@ struct AuthStart: AsyncParsableCommand {
             transaction = try await client.request(
                 "POST", "/v1/auth/\(transaction.transactionId)/verify", body: VerifyCodeRequest(code: code),
                 as: AuthTransaction.self)
-            try finish(transaction)
+            AuthOutcome.finish(transaction)
             return
         case .voice:
             print("Calling \(transaction.user)'s phone: they press # to approve.")
@@ -86,10 +86,8 @@ struct AuthStart: AsyncParsableCommand {
             transaction = try await client.request(
                 "GET", "/v1/auth/\(transaction.transactionId)?wait=60", as: AuthTransaction.self)
         }
-        try finish(transaction)
+        AuthOutcome.finish(transaction)
     }
-
-    func finish(_ transaction: AuthTransaction) throws { AuthOutcome.finish(transaction) }
 
     static func ask(_ prompt: String) -> String? {
         print(prompt, terminator: "")
