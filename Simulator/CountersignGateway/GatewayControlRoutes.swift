@@ -29,7 +29,7 @@ struct GatewayControlRoutes: Sendable {
             let token = try context.parameters.require("token")
             guard await state.device(token) != nil else { throw HTTPError(.notFound, message: "unknown device token") }
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
-            let deliveries = try await Self.waitForDeliveries(request, every: .milliseconds(20)) {
+            let deliveries = await state.arrivals.longPoll(seconds: Self.wait(request)) {
                 await state.inbox(token, after: after)
             }
             return try GatewayServer.json(deliveries, status: 200)
@@ -39,7 +39,7 @@ struct GatewayControlRoutes: Sendable {
         group.get("deliveries") { request, _ in
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
             let limit = min(10_000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 1000))
-            let deliveries = try await Self.waitForDeliveries(request, every: .milliseconds(2)) {
+            let deliveries = await state.arrivals.longPoll(seconds: Self.wait(request)) {
                 await state.deliveries(after: after, limit: limit)
             }
             return try GatewayServer.json(deliveries, status: 200)
@@ -61,19 +61,8 @@ struct GatewayControlRoutes: Sendable {
         }
     }
 
-    /// Reads deliveries, re-reading every `interval` while none have come, for up to the request's
-    /// `wait` seconds (at most 60).
-    static func waitForDeliveries(
-        _ request: Request, every interval: Duration,
-        read: () async -> [PushGatewayAPI.Delivery]
-    ) async throws -> [PushGatewayAPI.Delivery] {
-        let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
-        let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-        var deliveries = await read()
-        while deliveries.isEmpty, ContinuousClock.now < deadline {
-            try await Task.sleep(for: interval)
-            deliveries = await read()
-        }
-        return deliveries
+    /// The request's `wait`, in seconds: at most 60.
+    static func wait(_ request: Request) -> Double {
+        min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
     }
 }

@@ -30,6 +30,8 @@ public actor GatewayState {
     private var accessTokens: [String: Date] = [:]
     private var sequence = 0
     private let devicesFile: URL?
+    /// Rung at each delivery, for the phones waiting on their inboxes.
+    public nonisolated let arrivals = ArrivalBell()
 
     public init(devicesFile: URL?) {
         self.devicesFile = devicesFile
@@ -81,6 +83,7 @@ public actor GatewayState {
             sequence: sequence, platform: platform, id: id, receivedAt: date, payload: payload, token: token)
         inboxes[token, default: []].append(delivery)
         feed.append(delivery)
+        arrivals.ring()
     }
 
     /// Deliveries to any token after `after`, at most `limit` of them.

@@ -12,12 +12,8 @@ struct TelephonyControlRoutes: Sendable {
             let raw = try context.parameters.require("number")
             let number = raw.removingPercentEncoding ?? raw
             let after = request.uri.queryParameters["after"].flatMap { Int(String($0)) } ?? 0
-            let wait = min(60, request.uri.queryParameters["wait"].flatMap { Double(String($0)) } ?? 0)
-            let deadline = ContinuousClock.now + .milliseconds(Int(wait * 1000))
-            var messages = await telephony.messages(to: number, after: after)
-            while messages.isEmpty, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(50))
-                messages = await telephony.messages(to: number, after: after)
+            let messages = await telephony.arrivals.longPoll(seconds: GatewayControlRoutes.wait(request)) {
+                await telephony.messages(to: number, after: after)
             }
             return try GatewayServer.json(messages, status: 200)
         }

@@ -18,6 +18,8 @@ public actor TelephonyEndpoint {
     private var messages: [TelephonyGatewayAPI.PhoneMessage] = []
     private var callbacks: [String: URL] = [:]
     private var sequence = 0
+    /// Rung at each text or call, for the phones waiting on their messages.
+    public nonisolated let arrivals = ArrivalBell()
 
     public init(token: String) {
         self.token = token
@@ -57,6 +59,7 @@ public actor TelephonyEndpoint {
             .init(
                 sequence: sequence, kind: message.kind, to: message.to, from: message.from, text: message.text,
                 receivedAt: now, callId: callId, answered: false))
+        arrivals.ring()
         return "msg-\(sequence)"
     }
 

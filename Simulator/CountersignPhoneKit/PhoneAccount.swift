@@ -19,6 +19,9 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
     /// server gave none, and then every push is followed by a fetch.
     public var pushKey: String?
     public var pairedAt: Date
+    /// When the server first answered that it no longer accepts this pairing (a re-activation
+    /// ended it). Such an account is kept, so its user sees why, but never chosen by default.
+    public var invalidatedAt: Date?
 
     public init(
         server: URL, user: String, deviceId: String, activationId: String, serverPublicKey: String,
@@ -36,6 +39,13 @@ public struct PhoneAccount: Codable, Sendable, Equatable {
         self.privateKey = privateKey
         self.pushKey = pushKey
         self.pairedAt = pairedAt
+    }
+
+    public var isInvalidated: Bool { invalidatedAt != nil }
+
+    /// Whether `other` is the same user on the same server: pairing again replaces it.
+    public func isSameAccount(as other: PhoneAccount) -> Bool {
+        user.lowercased() == other.user.lowercased() && server.absoluteString == other.server.absoluteString
     }
 
     /// How the account is shown and named on the command line: `user@host:port`.
@@ -72,7 +82,7 @@ public enum PhoneError: Error, CustomStringConvertible, Equatable {
         case .noSuchAccount(let name, let known):
             "no account matches '\(name)'; this phone has: \(known.joined(separator: ", "))"
         case .ambiguousAccount(let name, let matches):
-            "'\(name)' matches several accounts (\(matches.joined(separator: ", "))); name one exactly"
+            "'\(name)' matches several accounts (\(matches.joined(separator: "; "))); name one by its device id"
         case .corruptState(let reason): "the phone's state is unreadable: \(reason)"
         case .noSuchChallenge(let id):
             "no pending sign-in request '\(id)' for this phone's accounts; it may have been answered or timed out"

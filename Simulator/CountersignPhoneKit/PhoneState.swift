@@ -1,6 +1,10 @@
 import CountersignCore
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A simulated phone's state folder: one JSON file per account, readable only by its owner.
 ///
 /// By default `~/.countersign-phone/NAME`; `COUNTERSIGN_PHONE_HOME` moves the parent folder
@@ -41,38 +45,82 @@ public struct PhoneState: Sendable {
     }
 
     public func save(_ account: PhoneAccount) throws {
-        for folder in [directory, accountsDirectory] {
-            try FileManager.default.createDirectory(
-                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
-        let file = accountsDirectory.appendingPathComponent("\(account.deviceId).json")
         let data = try APIJSON.makeEncoder().encode(account)
-        // Create the file with mode 0600 before any secret is written into it.
-        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        else { throw PhoneError.corruptState("cannot write \(file.path)") }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        try handle.write(contentsOf: data)
+        try writePrivately(data, to: accountsDirectory.appendingPathComponent("\(account.deviceId).json"))
+    }
+
+    /// Saves a newly paired account and removes the ones it replaces: the same user on the same
+    /// server, as a real app replaces an account scanned again. Returns what it removed.
+    @discardableResult
+    public func saveReplacing(_ account: PhoneAccount) throws -> [PhoneAccount] {
+        let replaced = try accounts().filter { $0.deviceId != account.deviceId && $0.isSameAccount(as: account) }
+        try save(account)
+        for old in replaced { try remove(old) }
+        return replaced
+    }
+
+    /// Records that the server no longer accepts `account`; returns it as saved.
+    @discardableResult
+    public func markInvalidated(_ account: PhoneAccount, at date: Date = Date()) throws -> PhoneAccount {
+        guard !account.isInvalidated else { return account }
+        var marked = account
+        marked.invalidatedAt = date
+        try save(marked)
+        return marked
     }
 
     public func remove(_ account: PhoneAccount) throws {
         try FileManager.default.removeItem(at: accountsDirectory.appendingPathComponent("\(account.deviceId).json"))
     }
 
-    /// Finds an account by label, user name or device id prefix; with no name, the only account.
+    /// Finds an account by label, user name or device id prefix; with no name, the only account
+    /// the server still accepts. An account the server no longer accepts is chosen only when
+    /// nothing else matches, so its user is told why.
     public func account(named name: String?) throws -> PhoneAccount {
         let all = try accounts()
         guard !all.isEmpty else { throw PhoneError.noAccounts }
-        guard let name else {
-            guard all.count == 1 else { throw PhoneError.ambiguousAccount("(none given)", matches: all.map(\.label)) }
-            return all[0]
+        let matches: [PhoneAccount]
+        if let name {
+            let exact = all.filter { $0.label == name || $0.deviceId == name }
+            matches = exact.isEmpty ? all.filter { $0.user == name || $0.deviceId.hasPrefix(name) } : exact
+        } else {
+            matches = all
         }
-        if let exact = all.first(where: { $0.label == name || $0.deviceId == name }) { return exact }
-        let matches = all.filter { $0.user == name || $0.deviceId.hasPrefix(name) }
-        switch matches.count {
-        case 1: return matches[0]
-        case 0: throw PhoneError.noSuchAccount(name, known: all.map(\.label))
-        default: throw PhoneError.ambiguousAccount(name, matches: matches.map(\.label))
+        let accepted = matches.filter { !$0.isInvalidated }
+        let candidates = accepted.isEmpty ? matches : accepted
+        switch candidates.count {
+        case 1: return candidates[0]
+        case 0: throw PhoneError.noSuchAccount(name ?? "", known: all.map(\.label))
+        default: throw PhoneError.ambiguousAccount(name ?? "(none given)", matches: candidates.map(Self.describe))
+        }
+    }
+
+    /// An account as an ambiguity error names it: by the device id that picks it exactly.
+    static func describe(_ account: PhoneAccount) -> String {
+        "\(account.label) device \(account.deviceId)" + (account.isInvalidated ? " (no longer accepted)" : "")
+    }
+
+    /// Writes a file only its owner can read, in a folder only its owner can open: the file is
+    /// made with mode 0600 before the data goes in, then renamed over the old one.
+    private func writePrivately(_ data: Data, to file: URL) throws {
+        let folder = file.deletingLastPathComponent()
+        for path in [directory, folder] {
+            try FileManager.default.createDirectory(
+                at: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let temporary = folder.appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw PhoneError.corruptState("cannot write \(file.path)") }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+        }
+        guard rename(temporary.path, file.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw PhoneError.corruptState("cannot write \(file.path)")
         }
     }
 
@@ -85,9 +133,7 @@ public struct PhoneState: Sendable {
     }
 
     public func savePhoneNumber(_ number: String) throws {
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try Data(number.utf8).write(to: numberFile)
+        try writePrivately(Data(number.utf8), to: numberFile)
     }
 
     /// The sequence of the last text or call this phone showed, so each is shown once.
@@ -98,8 +144,6 @@ public struct PhoneState: Sendable {
     }
 
     public func saveLastMessageSequence(_ sequence: Int) throws {
-        try FileManager.default.createDirectory(
-            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try Data(String(sequence).utf8).write(to: lastMessageFile)
+        try writePrivately(Data(String(sequence).utf8), to: lastMessageFile)
     }
 }

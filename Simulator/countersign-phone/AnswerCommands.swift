@@ -10,11 +10,21 @@ struct ChallengeLookup {
 
     func find(_ transactionId: String, client: PhoneClient) async throws -> (PhoneAccount, ChallengeDetails) {
         let state = try options.state()
-        let accounts = try account.map { [try state.account(named: $0)] } ?? state.accounts()
+        let accounts = try account.map { [try state.account(named: $0)] } ?? state.accountsToAsk()
         guard !accounts.isEmpty else { throw PhoneError.noAccounts }
+        var staleOnly = true
         for current in accounts {
-            for received in try await client.pendingChallenges(for: current) {
-                switch received {
+            let received: [ReceivedChallenge]
+            do {
+                received = try await client.pendingChallenges(for: current)
+            } catch PhoneError.notActivated {
+                // Remembered, so the next command that chooses an account passes this one by.
+                try state.markInvalidated(current)
+                continue
+            }
+            staleOnly = false
+            for challenge in received {
+                switch challenge {
                 case .genuine(let details) where details.transactionId == transactionId:
                     return (current, details)
                 case .notForThisAccount(let id) where id == transactionId:
@@ -24,7 +34,17 @@ struct ChallengeLookup {
                 }
             }
         }
-        throw PhoneError.noSuchChallenge(transactionId)
+        throw staleOnly ? PhoneError.notActivated : PhoneError.noSuchChallenge(transactionId)
+    }
+}
+
+extension PhoneState {
+    /// The accounts a command looks through when none is named: those the server still accepts,
+    /// or, when it accepts none, all of them (so the user is told why nothing works).
+    func accountsToAsk() throws -> [PhoneAccount] {
+        let all = try accounts()
+        let accepted = all.filter { !$0.isInvalidated }
+        return accepted.isEmpty ? all : accepted
     }
 }
 

@@ -9,8 +9,10 @@ struct CountersignPhone: AsyncParsableCommand {
         commandName: "countersign-phone",
         abstract: "A simulated authenticator phone app for Countersign.",
         discussion: """
-            Each simulated phone keeps its accounts in ~/.countersign-phone/NAME (mode 0700, files 0600);
-            COUNTERSIGN_PHONE_HOME moves that parent folder. --phone picks the phone (default: 'default').
+            Each simulated phone keeps its accounts in ~/.countersign-phone/NAME (mode 0700, files 0600); \
+            COUNTERSIGN_PHONE_HOME moves that parent folder. --phone picks the phone (default: 'default'). \
+            A command that waits (sms, inbox --wait, answer, listen --timeout) and gets nothing exits with \
+            status 3.
             """,
         version: CountersignVersion.current,
         subcommands: [
@@ -40,6 +42,21 @@ struct PhoneOptions: ParsableArguments {
 
 extension DevicePlatform: ExpressibleByArgument {}
 
+/// The exit status of a wait that ended with nothing, so a script can tell it from a mistake in the
+/// command line (64) and from a refusal (1).
+let nothingArrivedStatus: Int32 = 3
+
+/// Says on stderr that a wait ended with nothing, and gives the exit status to throw.
+func nothingArrived(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("countersign-phone: \(message)\n".utf8))
+    return ExitCode(nothingArrivedStatus)
+}
+
+/// A command that cannot do what it was asked, for a reason other than its command line.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
 struct Pair: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Pair with a server by redeeming a pairing URL.")
     @OptionGroup var options: PhoneOptions
@@ -57,36 +74,104 @@ struct Pair: AsyncParsableCommand {
         }
         let account = try await options.client().pair(
             pairingURL, platform: platform, pushToken: token, displayName: name ?? options.phone)
-        try state.save(account)
+        let replaced = try state.saveReplacing(account)
         print("Paired \(account.label) (device \(account.deviceId))")
+        for old in replaced {
+            print("It replaces the account paired before with device \(old.deviceId)")
+        }
     }
 }
 
 struct Accounts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the accounts on this phone.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the accounts on this phone, and whether each server still accepts them.",
+        discussion: """
+            Each account's server is asked (a signed poll, as the app does when it opens). An account that a
+            re-activation ended is marked 'no longer accepted' and kept until it is removed; commands that
+            choose an account by themselves pass it by.
+            """)
     @OptionGroup var options: PhoneOptions
     enum Format: String, ExpressibleByArgument { case table, json }
     @Option(help: "table or json.") var format: Format = .table
+    @Flag(help: "Do not ask the servers; show only what the phone already knows.") var offline = false
+
+    /// An account and what its server said: true accepted, false no longer, nil not reached.
+    typealias Checked = (account: PhoneAccount, accepted: Bool?)
 
     func run() async throws {
-        let accounts = try options.state().accounts()
+        let state = try options.state()
+        var checked: [Checked] = []
+        for account in try state.accounts() {
+            checked.append(try await check(account, in: state))
+        }
         if format == .json {
             // Scripts get what identifies an account, never the secrets.
-            let rows = accounts.map {
-                [
-                    "account": $0.label, "user": $0.user, "server": $0.server.absoluteString, "deviceId": $0.deviceId,
-                    "activationId": $0.activationId,
-                ]
-            }
-            let encoder = JSONEncoder()
+            let rows = checked.map { AccountRow(account: $0.account, accepted: $0.accepted) }
+            let encoder = APIJSON.makeEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-        } else if accounts.isEmpty {
+        } else if checked.isEmpty {
             print("No accounts. Pair one with 'countersign-phone pair URL'.")
         } else {
-            for account in accounts {
-                print("\(account.label)  device \(account.deviceId)  activation \(account.activationId)")
+            for (account, accepted) in checked {
+                let standing =
+                    switch accepted {
+                    case true: ""
+                    case false: "  no longer accepted: remove it and pair again"
+                    case nil: "  server not reached"
+                    }
+                print("\(account.label)  device \(account.deviceId)  activation \(account.activationId)\(standing)")
             }
+        }
+    }
+
+    func check(_ account: PhoneAccount, in state: PhoneState) async throws -> Checked {
+        if account.isInvalidated { return (account, false) }
+        if offline { return (account, nil) }
+        do {
+            _ = try await options.client().pendingChallenges(for: account)
+            return (account, true)
+        } catch PhoneError.notActivated {
+            return (try state.markInvalidated(account), false)
+        } catch {
+            return (account, nil)
+        }
+    }
+
+    struct AccountRow: Encodable {
+        var account: String
+        var user: String
+        var server: String
+        var deviceId: String
+        var activationId: String
+        /// true, false, or null when the server was not asked or not reached.
+        var accepted: Bool?
+        var invalidatedAt: Date?
+
+        init(account: PhoneAccount, accepted: Bool?) {
+            self.account = account.label
+            user = account.user
+            server = account.server.absoluteString
+            deviceId = account.deviceId
+            activationId = account.activationId
+            self.accepted = accepted
+            invalidatedAt = account.invalidatedAt
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(account, forKey: .account)
+            try container.encode(user, forKey: .user)
+            try container.encode(server, forKey: .server)
+            try container.encode(deviceId, forKey: .deviceId)
+            try container.encode(activationId, forKey: .activationId)
+            // Written even when unknown, so a script can tell "not asked" from a missing field.
+            try container.encode(accepted, forKey: .accepted)
+            try container.encodeIfPresent(invalidatedAt, forKey: .invalidatedAt)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case account, user, server, deviceId, activationId, accepted, invalidatedAt
         }
     }
 }
@@ -140,14 +225,21 @@ struct Inbox: AsyncParsableCommand {
     @Argument(help: "user@host:port, user name or device id; optional when the phone has one account.")
     var account: String?
     @Option(help: "Only notifications after this sequence number.") var after: Int = 0
-    @Option(help: "Seconds to wait for the first one.") var wait: Int = 0
+    @Option(help: "Seconds to wait for the first one (at most 60); nothing by then exits with status 3.")
+    var wait: Int = 0
+
+    func validate() throws {
+        guard (0...60).contains(wait) else { throw ValidationError("--wait is 0 to 60 seconds") }
+    }
 
     func run() async throws {
         let account = try options.state().account(named: account)
         guard let token = account.pushToken else {
-            throw ValidationError("\(account.label) is poll-only: it has no push token and gets no notifications")
+            throw CommandFailure(
+                description: "\(account.label) is poll-only: it has no push token and gets no notifications")
         }
         let deliveries = try await options.gatewayClient().inbox(token: token, after: after, wait: wait)
+        if deliveries.isEmpty, wait > 0 { throw nothingArrived("no notification for \(account.label) in \(wait) s") }
         if deliveries.isEmpty { print("No notifications.") }
         for delivery in deliveries {
             print(

@@ -27,11 +27,11 @@ struct Listen: AsyncParsableCommand {
     @Option(help: "With --auto approve: the number to type (not needed when the sign-in asks for none).")
     var number: Int?
     @Flag(help: "Return after the first request.") var once = false
-    @Option(help: "Give up after this many seconds without a request.") var timeout: Int?
+    @Option(help: "Give up after this many seconds without a request (exit status 3).") var timeout: Int?
 
     func run() async throws {
         let state = try options.state()
-        var accounts = try account.map { [try state.account(named: $0)] } ?? state.accounts()
+        var accounts = try account.map { [try state.account(named: $0)] } ?? state.accountsToAsk()
         guard !accounts.isEmpty else { throw PhoneError.noAccounts }
         let client = options.client()
         var wake = await PushWake.start(accounts: accounts, gateway: try? options.gatewayClient())
@@ -46,6 +46,7 @@ struct Listen: AsyncParsableCommand {
                 do {
                     received = try await client.pendingChallenges(for: current)
                 } catch PhoneError.notActivated {
+                    try state.markInvalidated(current)
                     print("\(current.label): \(PhoneError.notActivated)")
                     accounts.removeAll { $0.deviceId == current.deviceId }
                     continue
@@ -64,8 +65,7 @@ struct Listen: AsyncParsableCommand {
             }
             guard !accounts.isEmpty else { throw ExitCode.failure }
             if let giveUpAt, Date() >= giveUpAt {
-                print("No sign-in request arrived in \(timeout ?? 0) s")
-                throw ExitCode.failure
+                throw nothingArrived("no sign-in request arrived in \(timeout ?? 0) s")
             }
             let woken = await wake.wait(accounts: accounts)
             for stale in woken.stale where seen.insert(stale).inserted {

@@ -25,7 +25,12 @@ struct SMS: AsyncParsableCommand {
         commandName: "sms", abstract: "Show the text messages this phone received (each once).")
     @OptionGroup var options: PhoneOptions
     @OptionGroup var phoneNumber: PhoneNumberOptions
-    @Option(help: "Seconds to wait for a new text.") var wait: Int = 30
+    @Option(help: "Seconds to wait for a new text (at most 60); none by then exits with status 3.")
+    var wait: Int = 30
+
+    func validate() throws {
+        guard (0...60).contains(wait) else { throw ValidationError("--wait is 0 to 60 seconds") }
+    }
     @Flag(help: "Print only the code in the newest text (for scripts).") var codeOnly = false
 
     func run() async throws {
@@ -34,10 +39,12 @@ struct SMS: AsyncParsableCommand {
         let messages = try await options.gatewayClient().phoneMessages(
             number: number, after: state.lastMessageSequence(), wait: wait
         ).filter { $0.kind == "sms" }
-        guard let newest = messages.last else { throw ValidationError("no new text message for \(number)") }
+        guard let newest = messages.last else { throw nothingArrived("no new text message for \(number) in \(wait) s") }
         try state.saveLastMessageSequence(newest.sequence)
         if codeOnly {
-            guard let code = Self.code(in: newest.text) else { throw ValidationError("the newest text has no code") }
+            guard let code = Self.code(in: newest.text) else {
+                throw CommandFailure(description: "the newest text has no code: \(newest.text)")
+            }
             print(code)
             return
         }
@@ -58,7 +65,7 @@ struct Answer: AsyncParsableCommand {
     @OptionGroup var options: PhoneOptions
     @OptionGroup var phoneNumber: PhoneNumberOptions
     @Option(help: "The keys to press.") var press: String = "#"
-    @Option(help: "Seconds to wait for the call.") var wait: Int = 30
+    @Option(help: "Seconds to wait for the call; none by then exits with status 3.") var wait: Int = 30
 
     func run() async throws {
         let state = try options.state()
@@ -73,11 +80,11 @@ struct Answer: AsyncParsableCommand {
             after = messages.last?.sequence ?? after
             call = messages.last { $0.kind == "voice" && !$0.answered }
         }
-        guard let call, let callId = call.callId else { throw ValidationError("no call came to \(number)") }
+        guard let call, let callId = call.callId else { throw nothingArrived("no call came to \(number) in \(wait) s") }
         print("Call from \(call.from): \(call.text)")
         let result = try await gateway.press(callId: callId, digits: press)
         guard (200..<300).contains(result.status) else {
-            throw ValidationError("the server refused the answer (HTTP \(result.status)): \(result.body)")
+            throw CommandFailure(description: "the server refused the answer (HTTP \(result.status)): \(result.body)")
         }
         let decided = try? APIJSON.makeDecoder().decode(AuthTransaction.self, from: Data(result.body.utf8))
         print("Pressed \(press): the sign-in is \(decided?.state.rawValue ?? "answered")")

@@ -93,6 +93,34 @@ struct ReactivationEndToEndTests {
         try terminal.type(text.output.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(try await terminal.waitFor("Result:").contains("Result:      approved"))
 
+        // A wait for a text that does not come ends with its own status and words, not a usage banner.
+        let noText = try workspace.phone(["sms", "--phone", "ann", "--wait", "1"])
+        #expect(noText.status == 3, "\(noText.errors)")
+        #expect(noText.errors.contains("no new text message for +14155550131"), "\(noText.errors)")
+        #expect(!noText.errors.contains("Usage"))
+
+        // Bob's phone asks the server and marks the pairing the re-activation ended.
+        let bobs = try workspace.phone(["accounts", "--phone", "bob"])
+        #expect(bobs.output.contains("no longer accepted"), "\(bobs.output)")
+        let bobsAccount = try workspace.phoneState("bob").account(named: nil)
+        #expect(bobsAccount.isInvalidated)
+
+        // The same phone then pairs Carol; answering a sign-in without naming an account passes
+        // Bob's ended one by.
+        #expect(try workspace.admin(server, ["user", "add", "carol"]).status == 0)
+        let carolURL = try #require(
+            try workspace.admin(server, ["user", "pair", "carol"]).output.split(separator: "\n").last.map(String.init))
+        #expect(try workspace.phone(["pair", carolURL, "--phone", "bob"]).status == 0)
+        let carolsSignIn = try startPush(server, apiKey, "carol")
+        let transaction = try #require(
+            carolsSignIn.output.split(separator: "\n").first { $0.hasPrefix("Transaction:") }?.split(separator: " ")
+                .last.map(String.init))
+        let carolApproves = try workspace.phone([
+            "approve", transaction, "--number", try #require(number(in: carolsSignIn.output)), "--phone", "bob",
+        ])
+        #expect(
+            carolApproves.output.contains("the sign-in is approved"), "\(carolApproves.output)\(carolApproves.errors)")
+
         // The stale phone is told what is wrong and what to do.
         let stale = try workspace.phone(["listen", "--phone", "ann", "--once", "--timeout", "5"])
         #expect(stale.output.contains("Authentication request is not for an activated account"), "\(stale.output)")
@@ -107,9 +135,12 @@ struct ReactivationEndToEndTests {
         let issued = try APIJSON.makeDecoder().decode([RepairStatus].self, from: Data(campaign.output.utf8))
         #expect(issued.map(\.user) == ["ann", "bob"])
         let url = try #require(issued.first?.pairingURL)
-        let account = try workspace.phoneState("ann").account(named: nil)
-        #expect(try workspace.phone(["remove", account.deviceId, "--phone", "ann"]).status == 0)
-        #expect(try workspace.phone(["pair", url, "--platform", "apns", "--phone", "ann"]).status == 0)
+        // Pairing again under the same user and server replaces the ended account.
+        let old = try workspace.phoneState("ann").account(named: nil)
+        let repaired = try workspace.phone(["pair", url, "--platform", "apns", "--phone", "ann"])
+        #expect(repaired.output.contains("replaces the account paired before with device \(old.deviceId)"))
+        let accounts = try workspace.phoneState("ann").accounts()
+        #expect(accounts.count == 1 && accounts.first?.deviceId != old.deviceId)
         try approve(server, apiKey, "ann")
 
         let status = try workspace.admin(server, ["repair-campaign", "status", "--format", "json"])
