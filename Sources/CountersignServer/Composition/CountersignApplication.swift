@@ -112,11 +112,13 @@ public struct CountersignApplication: Sendable {
             serverName: serverName ?? configuration.settings.serverName)
         guard let certificate = configuration.certificate else {
             return Application(
-                router: router, configuration: listener, services: services + frontEnds,
-                onServerRunning: onServerRunning, logger: logger)
+                router: router, server: .http1(configuration: .countersign), configuration: listener,
+                services: services + frontEnds, onServerRunning: onServerRunning, logger: logger)
         }
+        let streams = HTTP2UpgradeChannel.Configuration(streamConfiguration: .countersign)
         return Application(
-            router: router, server: try .http2Upgrade(tlsConfiguration: certificate.tlsConfiguration),
+            router: router,
+            server: try .http2Upgrade(tlsConfiguration: certificate.tlsConfiguration, configuration: streams),
             configuration: listener, services: services + frontEnds, onServerRunning: onServerRunning, logger: logger)
     }
 }

@@ -7,6 +7,9 @@ import NIOCore
 /// Hummingbird's 2 MiB default: an oversized body is refused before it is read into memory.
 public struct CountersignRequestContext: RequestContext {
     public static let maxBodyBytes = 64 * 1024
+    /// The most a request's header may hold, all fields together; a bearer token and a few
+    /// headers need a fraction of it. Larger is refused with 431 (ParserRefusalHandler).
+    public static let maxHeaderBytes = 32 * 1024
 
     public var coreContext: CoreRequestContextStorage
     /// The relying party that signed in with its API key (auth API only).
