@@ -51,6 +51,21 @@ public struct JSONHTTPClient: Sendable {
         async throws(ClientError)
         -> (status: Int, body: Data)
     {
+        let answer = try await exchange(method: method, path: path, body: body, headers: headers)
+        return (answer.status, answer.body)
+    }
+
+    /// An answer with the headers a caller may need (a list's next page).
+    public struct Answer: Sendable {
+        public var status: Int
+        public var body: Data
+        public var headers: HTTPHeaders
+    }
+
+    /// Sends raw bytes and returns the whole answer; refuses nothing by status.
+    public func exchange(method: String, path: String, body: Data?, headers: [String: String] = [:])
+        async throws(ClientError) -> Answer
+    {
         guard let url = URL(string: path, relativeTo: baseURL) else {
             throw ClientError(status: nil, code: nil, message: "cannot form a URL from \(baseURL) and \(path)")
         }
@@ -67,7 +82,8 @@ public struct JSONHTTPClient: Sendable {
             let client = try SharedHTTPClients.client(for: trust)
             let response = try await client.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             let answer = try await response.body.collect(upTo: Self.maxAnswer)
-            return (Int(response.status.code), Data(answer.readableBytesView))
+            return Answer(
+                status: Int(response.status.code), body: Data(answer.readableBytesView), headers: response.headers)
         } catch let error as ClientError {
             throw error
         } catch {
@@ -104,6 +120,37 @@ public struct JSONHTTPClient: Sendable {
         let data = try encode(body)
         let (status, responseBody) = try await send(method: method, path: path, body: data, headers: headers)
         return try Self.decode(answer, status: status, body: responseBody)
+    }
+
+    /// Every item of a paged list (`Link: <path>; rel="next"`), page by page, up to `limit` items.
+    public func requestAll<Item: Decodable>(_ path: String, as item: Item.Type, limit: Int? = nil)
+        async throws(ClientError) -> [Item]
+    {
+        var items: [Item] = []
+        var next: String? = path
+        while let current = next, limit.map({ items.count < $0 }) ?? true {
+            let answer = try await exchange(method: "GET", path: current, body: nil)
+            items += try Self.decode([Item].self, status: answer.status, body: answer.body)
+            next = Self.nextPage(in: answer.headers)
+        }
+        return limit.map { Array(items.prefix($0)) } ?? items
+    }
+
+    /// The path of the next page in a Link header (RFC 8288), when there is one.
+    static func nextPage(in headers: HTTPHeaders) -> String? {
+        for value in headers["Link"] {
+            for link in value.split(separator: ",") {
+                let parts = link.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let target = parts.first, target.hasPrefix("<"), target.hasSuffix(">"),
+                    parts.dropFirst().contains(where: { $0 == "rel=\"next\"" || $0 == "rel=next" })
+                else { continue }
+                let path = String(target.dropFirst().dropLast())
+                // Only a path on the same server: a next page never sends the token elsewhere.
+                guard path.hasPrefix("/"), !path.hasPrefix("//") else { return nil }
+                return path
+            }
+        }
+        return nil
     }
 
     /// For answers without a body (204).

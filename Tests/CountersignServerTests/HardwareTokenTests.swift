@@ -50,6 +50,43 @@ struct HardwareTokenTests {
         }
     }
 
+    @Test("the token list is served in pages of at most 1000 with a Link to the next, and a client follows it to the end")
+    func pagedList() async throws {
+        try await SignInSetup.run { setup in
+            let serials = (1...2500).map { String(format: "P%04d", $0) }
+            _ = try await importTokens(serials.map { TokenSeed(serial: $0, secret: Self.secret) }, setup)
+
+            let first = try await setup.admin.exchange(method: "GET", path: "/v1/tokens", body: nil)
+            let firstPage = try JSONHTTPClient.decode([TokenView].self, status: first.status, body: first.body)
+            #expect(firstPage.count == PageRequest.defaultLimit)
+            #expect(first.headers["Link"] == [#"</v1/tokens?after=P1000>; rel="next""#])
+
+            let all = try await setup.admin.requestAll("/v1/tokens", as: TokenView.self)
+            #expect(all.map(\.serial) == serials)
+            let some = try await setup.admin.requestAll("/v1/tokens?limit=7", as: TokenView.self, limit: 10)
+            #expect(some.map(\.serial) == Array(serials.prefix(10)))
+
+            // The next page keeps the filters the first one had.
+            for serial in ["P0002", "P0003", "P0004"] {
+                _ = try await setup.admin.request(
+                    "POST", "/v1/tokens/\(serial)/assign", body: AssignTokenRequest(user: "alice"), as: TokenView.self)
+            }
+            let filtered = try await setup.admin.exchange(
+                method: "GET", path: "/v1/tokens?user=alice&limit=2", body: nil)
+            let next = try #require(filtered.headers["Link"].first)
+            #expect(next.contains("user=alice") && next.contains("limit=2") && next.contains("after=P0003"), "\(next)")
+            #expect(
+                try await setup.admin.requestAll("/v1/tokens?user=alice&limit=2", as: TokenView.self).map(\.serial)
+                    == ["P0002", "P0003", "P0004"])
+
+            for query in ["limit=0", "limit=10001", "limit=ten", "after="] {
+                let refused = try await setup.admin.exchange(method: "GET", path: "/v1/tokens?\(query)", body: nil)
+                #expect(refused.status == 400, "\(query)")
+                #expect(String(decoding: refused.body, as: UTF8.self).contains("invalid_request"))
+            }
+        }
+    }
+
     @Test("an HOTP token accepts a code a few presses ahead, then never an older one")
     func hotpToken() async throws {
         try await SignInSetup.run { setup in

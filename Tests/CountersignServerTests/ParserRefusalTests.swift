@@ -37,7 +37,7 @@ struct ParserRefusalTests {
     @Test("two Content-Lengths that differ are refused with 400 invalid_content_length and change nothing")
     func conflictingContentLength() async throws {
         let server = try await TestServer.make()
-        let usersBefore = try await server.store.users().count
+        let usersBefore = try await server.store.users(page: PageRequest()).items.count
         try await server.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let body = #"{"name":"mallory"}"#
@@ -50,7 +50,7 @@ struct ParserRefusalTests {
             #expect(status.hasPrefix("HTTP/1.1 400"), "\(status)")
             #expect(error.code == "invalid_content_length")
         }
-        #expect(try await server.store.users().count == usersBefore)
+        #expect(try await server.store.users(page: PageRequest()).items.count == usersBefore)
     }
 
     @Test("a request line that is not HTTP is refused with 400 malformed_request")

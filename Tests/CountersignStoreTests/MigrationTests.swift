@@ -39,11 +39,11 @@ struct MigrationTests {
         let fixture = try StoreFixture()
         do {
             let (_, store) = try await fixture.seeded()
-            #expect(try await store.users().map(\.name) == ["alice"])
+            #expect(try await store.users(page: PageRequest()).items.map(\.name) == ["alice"])
         }
         let (pool, store) = try fixture.open()
         #expect(try SQLiteDatabase.appliedMigrations(in: pool) == Self.allMigrations)
-        #expect(try await store.users().map(\.name) == ["alice"])
+        #expect(try await store.users(page: PageRequest()).items.map(\.name) == ["alice"])
         #expect(try await store.currentActivation()?.provider == "acme")
     }
 

@@ -23,7 +23,8 @@ struct TokenRoutes {
 
         group.get("tokens") { request, _ in
             let user = request.uri.queryParameters["user"].map(String.init)
-            return try JSONResponse.make(try await environment.store.tokens(user: user))
+            let page = try await environment.store.tokens(user: user, page: PagedResponse.request(request))
+            return try PagedResponse.make(page.map(\.httpView), for: request)
         }
 
         group.post("tokens/:serial/assign") { request, context in

@@ -13,9 +13,10 @@ struct UserRoutes {
             return try JSONResponse.make(UserView(user, at: environment.clock.now()), status: .created)
         }
 
-        group.get("users") { _, _ in
+        group.get("users") { request, _ in
             let now = environment.clock.now()
-            return try JSONResponse.make(try await environment.store.users().map { UserView($0, at: now) })
+            let page = try await environment.store.users(page: PagedResponse.request(request))
+            return try PagedResponse.make(page.map { UserView($0, at: now) }, for: request)
         }
 
         group.get("users/:name") { _, context in

@@ -212,24 +212,30 @@ extension PostgresRegistryStore {
         }
     }
 
-    public func tokens(user: String?) async throws -> [HardwareToken] {
+    public func tokens(user: String?, page: PageRequest) async throws -> Page<HardwareToken> {
         try await database.read { s in
             var sql = """
                 SELECT hardware_token.*, "user".name AS user_name FROM hardware_token
-                LEFT JOIN "user" ON "user".id = hardware_token.user_id
+                LEFT JOIN "user" ON "user".id = hardware_token.user_id WHERE TRUE
                 """
             var values: [SQLValue] = []
             if let user {
                 _ = try await Self.userRecord(named: user, s)
-                sql += " WHERE \"user\".name = ?"
-                values = [user]
+                sql += " AND \"user\".name = ?"
+                values.append(user)
             }
-            sql += " ORDER BY hardware_token.serial"
-            return try await s.rows(sql, values).map { row in
+            if let after = page.after {
+                sql += " AND hardware_token.serial > ?"
+                values.append(after)
+            }
+            sql += " ORDER BY hardware_token.serial LIMIT ?"
+            values.append(page.limit + 1)
+            let rows = try await s.rows(sql, values).map { row in
                 Self.tokenView(
                     try HardwareTokenRecord(from: PostgresRowDecoder(row: row)),
                     userName: try row["user_name"].decode(String?.self))
             }
+            return page.page(of: rows, key: \.serial)
         }
     }
 

@@ -179,20 +179,29 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
         }
     }
 
-    public func users() async throws -> [User] {
+    public func users(page: PageRequest) async throws -> Page<User> {
         try await database.read { s in
+            let records =
+                if let after = page.after {
+                    try await s.fetch(
+                        UserRecord.self, "SELECT * FROM \"user\" WHERE name > ? ORDER BY name LIMIT ?",
+                        [after, page.limit + 1])
+                } else {
+                    try await s.fetch(UserRecord.self, "SELECT * FROM \"user\" ORDER BY name LIMIT ?", [page.limit + 1])
+                }
+            // One grouped count for the page's users rather than one query per user.
             var activeDevices: [Int64: Int] = [:]
             for row in try await s.rows(
                 """
                 SELECT device.user_id, COUNT(*) FROM device JOIN activation ON activation.id = device.activation_id
-                WHERE device.status = 'active' AND activation.is_current GROUP BY device.user_id
-                """)
+                WHERE device.status = 'active' AND activation.is_current AND device.user_id = ANY(?)
+                GROUP BY device.user_id
+                """, [records.compactMap(\.id)])
             {
                 activeDevices[try row[0].decode(Int64.self)] = try row[1].decode(Int.self)
             }
-            return try await s.fetch(UserRecord.self, "SELECT * FROM \"user\" ORDER BY name").map {
-                Self.userView($0, activeDevices: activeDevices[$0.id ?? 0] ?? 0)
-            }
+            let users = records.map { Self.userView($0, activeDevices: activeDevices[$0.id ?? 0] ?? 0) }
+            return page.page(of: users, key: \.name)
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 /// The users an administrator manages.
 public protocol UserStore: Sendable {
     func createUser(_ user: NewUser, now: Date) async throws -> User
-    func users() async throws -> [User]
+    /// One page of the users, in name order.
+    func users(page: PageRequest) async throws -> Page<User>
     func user(named name: String) async throws -> User
     func setUserStatus(_ name: String, to status: UserStatus) async throws -> User
     func deleteUser(_ name: String) async throws

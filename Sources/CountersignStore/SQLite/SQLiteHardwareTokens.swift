@@ -21,22 +21,28 @@ extension SQLiteRegistryStore {
         }
     }
 
-    public func tokens(user: String?) async throws -> [HardwareToken] {
+    public func tokens(user: String?, page: PageRequest) async throws -> Page<HardwareToken> {
         try await pool.read { db in
             var sql = """
                 SELECT hardware_token.*, user.name AS user_name FROM hardware_token
-                LEFT JOIN user ON user.id = hardware_token.user_id
+                LEFT JOIN user ON user.id = hardware_token.user_id WHERE 1
                 """
             var arguments: StatementArguments = []
             if let user {
                 _ = try Self.userRecord(named: user, db)
-                sql += " WHERE user.name = ?"
-                arguments = [user]
+                sql += " AND user.name = ?"
+                _ = arguments.append(contentsOf: [user])
             }
-            sql += " ORDER BY hardware_token.serial"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            if let after = page.after {
+                sql += " AND hardware_token.serial > ?"
+                _ = arguments.append(contentsOf: [after])
+            }
+            sql += " ORDER BY hardware_token.serial LIMIT ?"
+            _ = arguments.append(contentsOf: [page.limit + 1])
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 Self.tokenView(try HardwareTokenRecord(row: row), userName: row["user_name"])
             }
+            return page.page(of: rows, key: \.serial)
         }
     }
 

@@ -126,21 +126,26 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func users() async throws -> [User] {
+    public func users(page: PageRequest) async throws -> Page<User> {
         try await pool.read { db in
-            // One grouped count for all users rather than one query per user.
+            var request = UserRecord.order(Column("name")).limit(page.limit + 1)
+            if let after = page.after { request = request.filter(Column("name") > after) }
+            let records = try request.fetchAll(db)
+            // One grouped count for the page's users rather than one query per user.
+            let ids = records.compactMap(\.id)
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT device.user_id AS user_id, COUNT(*) AS n FROM device
                     JOIN activation ON activation.id = device.activation_id
-                    WHERE device.status = 'active' AND activation.is_current GROUP BY device.user_id
-                    """)
+                    WHERE device.status = 'active' AND activation.is_current
+                    AND device.user_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))
+                    GROUP BY device.user_id
+                    """, arguments: StatementArguments(ids))
             var activeDevices: [Int64: Int] = [:]
             for row in rows { activeDevices[row["user_id"]] = row["n"] }
-            return try UserRecord.order(Column("name")).fetchAll(db).map {
-                Self.userView($0, activeDevices: activeDevices[$0.id ?? 0] ?? 0)
-            }
+            let users = records.map { Self.userView($0, activeDevices: activeDevices[$0.id ?? 0] ?? 0) }
+            return page.page(of: users, key: \.name)
         }
     }
 

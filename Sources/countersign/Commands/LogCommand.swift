@@ -47,8 +47,3 @@ struct ReadLogCommand: AsyncParsableCommand {
 
 extension AuthLogResult: ExpressibleByArgument {}
 
-extension String {
-    var queryValue: String {
-        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", ".", "_", ":"])) ?? self
-    }
-}

@@ -78,10 +78,12 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only the tokens assigned to this user.") var user: String?
+        @Option(help: "At most this many tokens (default: all of them, read page by page).") var limit: Int?
 
         func run() async throws {
             let query = user.map { "?user=\($0.queryValue)" } ?? ""
-            let tokens = try await connection.makeClient().request("GET", "/v1/tokens\(query)", as: [TokenView].self)
+            let tokens = try await connection.makeClient().requestAll(
+                "/v1/tokens\(query)", as: TokenView.self, limit: limit)
             try output.print(tokens) { tokens in
                 var table = TextTable("SERIAL", "TYPE", "ALGORITHM", "DIGITS", "STEP", "USER", "LAST USED")
                 for token in tokens {

@@ -32,9 +32,10 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
+        @Option(help: "At most this many users (default: all of them, read page by page).") var limit: Int?
 
         func run() async throws {
-            let users = try await connection.makeClient().request("GET", "/v1/users", as: [UserView].self)
+            let users = try await connection.makeClient().requestAll("/v1/users", as: UserView.self, limit: limit)
             try output.print(users) { users in
                 var table = TextTable("NAME", "FULL NAME", "PHONE", "STATUS", "DEVICES")
                 for user in users {

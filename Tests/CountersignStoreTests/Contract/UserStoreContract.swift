@@ -18,9 +18,25 @@ struct UserStoreContract {
         #expect(alice.phone == "+14155550100" && alice.status == .enabled && !alice.licensed)
         #expect(try await store.setUserStatus("alice", to: .disabled).status == .disabled)
         #expect(try await store.setLicense(user: "alice", licensed: true).licensed)
-        #expect(try await store.users().map(\.name) == ["alice"])
+        #expect(try await store.users(page: PageRequest()).items.map(\.name) == ["alice"])
         try await store.deleteUser("alice")
         await #expect(throws: StoreError.userNotFound("alice")) { try await store.setUserStatus("alice", to: .enabled) }
+    }
+
+    @Test(
+        "users are listed a page at a time in name order, with each page's own counts of paired apps",
+        arguments: StoreBackend.allCases)
+    func paged(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
+        for name in ["erin", "bob", "dan", "carol"] {
+            _ = try await store.createUser(NewUser(name: name), now: fixture.now)
+        }
+        let first = try await store.users(page: PageRequest(limit: 3))
+        #expect(first.items.map(\.name) == ["alice", "bob", "carol"] && first.nextAfter == "carol")
+        let second = try await store.users(page: PageRequest(after: "carol", limit: 3))
+        #expect(second.items.map(\.name) == ["dan", "erin"] && second.nextAfter == nil)
+        #expect(second.items.allSatisfy { $0.activeDevices == 0 })
     }
 
     @Test(
