@@ -27,6 +27,7 @@ public enum CountersignRouter {
         ClientRoutes(environment: environment).register(on: admin)
         AuthLogRoutes(environment: environment).register(on: admin)
         TokenRoutes(environment: environment).register(on: admin)
+        TokenImportRoutes(environment: environment).register(on: admin)
         AppPasswordRoutes(environment: environment).register(on: admin)
         TelephonyRoutes(environment: environment).register(on: admin)
         AdminTokenRoutes(environment: environment).register(on: admin)

@@ -11,7 +11,7 @@ struct MigrationTests {
         "v6-hardware-tokens", "v7-app-passwords", "v8-phone-methods", "v9-reports",
         "v10-usage-counts", "v11-device-push-keys", "v12-bounded-push-admission",
         "v13-campaign-codes", "v14-admin-token-lifecycle", "v15-admin-audit", "v16-radius",
-        "v17-code-throttle",
+        "v17-code-throttle", "v18-token-imports",
     ]
 
     @Test("a fresh file gets every migration, WAL and foreign keys")

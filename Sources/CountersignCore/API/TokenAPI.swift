@@ -43,6 +43,28 @@ public struct ImportTokensResult: Codable, Sendable, Equatable {
     public init(imported: Int) { self.imported = imported }
 }
 
+/// An import in parts, opened by `POST /v1/token-imports`: send each part to its tokens route,
+/// then commit it; nothing is stored before the commit.
+public struct TokenImportSession: Codable, Sendable, Equatable {
+    public var id: String
+    /// Uncommitted by then, it is dropped.
+    public var expiresAt: Date
+    /// The most tokens one part may hold.
+    public var maxTokensPerPart: Int
+
+    public init(id: String, expiresAt: Date, maxTokensPerPart: Int) {
+        self.id = id
+        self.expiresAt = expiresAt
+        self.maxTokensPerPart = maxTokensPerPart
+    }
+}
+
+public struct StagedTokensResult: Codable, Sendable, Equatable {
+    /// Tokens the import holds so far, over all its parts.
+    public var staged: Int
+    public init(staged: Int) { self.staged = staged }
+}
+
 public struct AssignTokenRequest: Codable, Sendable {
     public var user: String
     public init(user: String) { self.user = user }

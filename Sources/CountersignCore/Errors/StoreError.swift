@@ -27,6 +27,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case sameProvider(String)
     case tokenExists(String)
     case tokenNotFound(String)
+    /// An import in parts: the serial was already sent in an earlier part of the same import.
+    case tokenStagedTwice(String)
+    /// An import in parts that does not exist: never begun, committed, abandoned, or expired.
+    case tokenImportNotFound(String)
     case tokenAssigned(serial: String, user: String)
     case appPasswordNotFound(user: String, id: String)
     case adminTokenExists(String)
@@ -69,6 +73,9 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             "this server is already linked to provider '\(name)'; add --force to re-activate it anyway (every app must pair again)"
         case .tokenExists(let serial): "a token with serial '\(serial)' is already stored"
         case .tokenNotFound(let serial): "no token has serial '\(serial)'"
+        case .tokenStagedTwice(let serial): "serial '\(serial)' appears twice in the import"
+        case .tokenImportNotFound(let id):
+            "no token import '\(id)' is open (it was committed, abandoned, or not finished within \(TokenImportLimits.openImportMinutes) minutes)"
         case .appPasswordNotFound(let user, let id): "user '\(user)' has no app password with id '\(id)'"
         case .adminTokenExists(let name): "an admin token named '\(name)' already exists"
         case .adminTokenNotFound(let name): "no working admin token is named '\(name)'"

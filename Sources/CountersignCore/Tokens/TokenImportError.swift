@@ -14,7 +14,9 @@ public struct TokenImportError: Error, Equatable, CustomStringConvertible {
 
 /// Limits on what an import file may hold, so that a hostile file cannot exhaust memory.
 public enum TokenImportLimits {
-    /// 256 MiB: a PSKC file of 100,000 encrypted tokens is about 70 MiB.
-    public static let maximumFileBytes = 256 * 1024 * 1024
+    /// 1 GiB: a PSKC file of 1,000,000 encrypted tokens is about 700 MiB.
+    public static let maximumFileBytes = 1024 * 1024 * 1024
     public static let maximumTokens = 1_000_000
+    /// How long an import in parts may stay open before it is dropped.
+    public static let openImportMinutes = 60
 }

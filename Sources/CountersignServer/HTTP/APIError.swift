@@ -37,9 +37,12 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     static func invalid(_ message: String) -> APIError { APIError(.badRequest, code: "invalid_request", message) }
     static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
-    static let bodyTooLarge = APIError(
-        .contentTooLarge, code: "body_too_large",
-        "the request body is larger than \(CountersignRequestContext.maxBodyBytes) bytes")
+    static let bodyTooLarge = bodyTooLarge(limit: CountersignRequestContext.maxBodyBytes)
+
+    static func bodyTooLarge(limit: Int) -> APIError {
+        let size = limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+        return APIError(.contentTooLarge, code: "body_too_large", "the request body is larger than \(size)")
+    }
     static let notActivated = APIError(.forbidden, code: "not_activated", ActivationMessages.notActivated)
 }
 
@@ -80,8 +83,9 @@ extension APIError {
             return APIError(.conflict, code: "conflict", message)
         case .adminTokenExists, .lastAdminToken: return APIError(.conflict, code: "conflict", message)
         case .signInEnded: return APIError(.conflict, code: "signin_ended", message)
+        case .tokenStagedTwice: return APIError(.conflict, code: "conflict", message)
         case .clientNotFound, .radiusClientNotFound, .challengeNotFound, .tokenNotFound, .appPasswordNotFound,
-            .adminTokenNotFound:
+            .adminTokenNotFound, .tokenImportNotFound:
             return APIError(.notFound, code: "not_found", message)
         case .activationChanged: return APIError(.serviceUnavailable, code: "activation_changed", message)
         case .databaseUnavailable: return APIError(.serviceUnavailable, code: "database_unavailable", message)

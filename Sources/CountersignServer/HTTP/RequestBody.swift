@@ -1,6 +1,7 @@
 import CountersignCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// Reads the whole body, refusing one above the context's limit (or a route's own larger
@@ -9,7 +10,16 @@ extension Request {
         async throws -> Body
     {
         var request = self
-        let bytes = try await request.collectBody(upTo: limit ?? context.maxUploadSize)
+        let limit = limit ?? context.maxUploadSize
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            // Named with this route's own limit, which the general refusal does not know.
+            throw APIError.bodyTooLarge(limit: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
         return try Self.decodeJSON(type, from: Data(bytes.readableBytesView))
     }
 

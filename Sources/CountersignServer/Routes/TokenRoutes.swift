@@ -6,8 +6,8 @@ import Hummingbird
 struct TokenRoutes {
     let environment: ServerEnvironment
 
-    /// An import carries every token at once so that it can be all or nothing: 64 MiB holds about
-    /// 500,000 tokens as JSON.
+    /// One request's tokens: 64 MiB holds about 500,000 tokens as JSON. A larger import goes in
+    /// parts (`TokenImportRoutes`), each within these limits, and is still all or nothing.
     static let maxImportBytes = 64 * 1024 * 1024
     static let maxTokensPerImport = 500_000
 
@@ -54,7 +54,8 @@ struct TokenRoutes {
     static func validated(_ body: ImportTokensRequest) throws -> [TokenSeed] {
         guard !body.tokens.isEmpty else { throw APIError.invalid("the import holds no tokens") }
         guard body.tokens.count <= maxTokensPerImport else {
-            throw APIError.invalid("an import holds at most \(maxTokensPerImport) tokens; split the file")
+            throw APIError.invalid(
+                "one request holds at most \(maxTokensPerImport) tokens; send more in parts (POST /v1/token-imports)")
         }
         var serials = Set<String>()
         return try body.tokens.enumerated().map { index, token in

@@ -198,18 +198,126 @@ extension PostgresRegistryStore {
         // Seal outside the transaction: it is the slow part, and needs no database.
         let records = try tokenRecords(seeds, now: now)
         return try await database.write { s in
-            for record in records {
-                // Checked first, so the refusal names the serial; the transaction then rolls back
-                // and nothing from this import is kept.
-                if try await s.value(String.self, "SELECT serial FROM hardware_token WHERE serial = ?", [record.serial])
-                    != nil
-                {
-                    throw StoreError.tokenExists(record.serial)
-                }
-                try await s.insert(record)
+            // Checked first, so the refusal names the serial; the transaction then rolls back and
+            // nothing from this import is kept.
+            try await Self.refuseStoredSerials(records.map(\.serial), s)
+            for batch in Self.batches(of: records) {
+                try await s.execute(
+                    """
+                    INSERT INTO hardware_token
+                      (serial, kind, algorithm, digits, period, counter, secret_sealed, imported_at)
+                    SELECT serial, kind, algorithm, digits, period, counter, decode(secret, 'base64'), ?
+                    FROM \(Self.unnestedTokens)
+                    """, [now] + Self.columns(of: batch))
             }
             return records.count
         }
+    }
+
+    // MARK: Imports in parts
+
+    public func beginTokenImport(id: String, now: Date, expiresAt: Date) async throws {
+        try await database.write { s in
+            try await s.execute("DELETE FROM token_import WHERE expires_at < ?", [now])
+            try await s.execute(
+                "INSERT INTO token_import (id, created_at, expires_at) VALUES (?, ?, ?)", [id, now, expiresAt])
+        }
+    }
+
+    public func stageTokens(_ seeds: [TokenSeed], importId: String, now: Date) async throws -> Int {
+        let records = try tokenRecords(seeds, now: now)
+        return try await database.write { s in
+            try await Self.requireOpenImport(importId, now: now, s)
+            let serials = records.map(\.serial)
+            if let twice = try await s.value(
+                String.self,
+                "SELECT serial FROM token_import_token WHERE import_id = ? AND serial = ANY(?) ORDER BY serial LIMIT 1",
+                [importId, serials])
+            {
+                // Named as this part spells it, as SQLite's refusal does.
+                throw StoreError.tokenStagedTwice(serials.first { $0.lowercased() == twice.lowercased() } ?? twice)
+            }
+            for batch in Self.batches(of: records) {
+                try await s.execute(
+                    """
+                    INSERT INTO token_import_token
+                      (import_id, serial, kind, algorithm, digits, period, counter, secret_sealed)
+                    SELECT ?, serial, kind, algorithm, digits, period, counter, decode(secret, 'base64')
+                    FROM \(Self.unnestedTokens)
+                    """, [importId] + Self.columns(of: batch))
+            }
+            return try await s.value(
+                Int.self, "SELECT COUNT(*) FROM token_import_token WHERE import_id = ?", [importId]) ?? 0
+        }
+    }
+
+    public func commitTokenImport(id: String, now: Date) async throws -> Int {
+        try await database.write { s in
+            try await Self.requireOpenImport(id, now: now, s)
+            if let taken = try await s.value(
+                String.self,
+                """
+                SELECT staged.serial FROM token_import_token AS staged
+                JOIN hardware_token ON hardware_token.serial = staged.serial
+                WHERE staged.import_id = ? ORDER BY staged.serial LIMIT 1
+                """, [id])
+            {
+                throw StoreError.tokenExists(taken)
+            }
+            let stored = try await s.value(
+                Int.self,
+                """
+                WITH moved AS (
+                  INSERT INTO hardware_token
+                    (serial, kind, algorithm, digits, period, counter, secret_sealed, imported_at)
+                  SELECT serial, kind, algorithm, digits, period, counter, secret_sealed, ?
+                  FROM token_import_token WHERE import_id = ? RETURNING 1)
+                SELECT COUNT(*) FROM moved
+                """, [now, id])
+            try await s.execute("DELETE FROM token_import WHERE id = ?", [id])
+            return stored ?? 0
+        }
+    }
+
+    public func abandonTokenImport(id: String) async throws {
+        try await database.write { s in
+            guard try await s.changes("DELETE FROM token_import WHERE id = ? RETURNING 1", [id]) > 0 else {
+                throw StoreError.tokenImportNotFound(id)
+            }
+        }
+    }
+
+    static func requireOpenImport(_ id: String, now: Date, _ s: PostgresSession) async throws {
+        guard
+            try await s.value(Int.self, "SELECT 1 FROM token_import WHERE id = ? AND expires_at >= ?", [id, now])
+                != nil
+        else { throw StoreError.tokenImportNotFound(id) }
+    }
+
+    static func refuseStoredSerials(_ serials: [String], _ s: PostgresSession) async throws {
+        if let taken = try await s.value(
+            String.self, "SELECT serial FROM hardware_token WHERE serial = ANY(?) ORDER BY serial LIMIT 1", [serials])
+        {
+            throw StoreError.tokenExists(taken)
+        }
+    }
+
+    /// Tokens as rows from one array per column: thousands of rows in one statement, where a
+    /// statement per token would cost a round trip each.
+    static let unnestedTokens = """
+        UNNEST(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[])
+          AS t(serial, kind, algorithm, digits, period, counter, secret)
+        """
+
+    static func columns(of batch: ArraySlice<HardwareTokenRecord>) -> [SQLValue] {
+        [
+            batch.map(\.serial), batch.map(\.kind), batch.map(\.algorithm), batch.map { Int64($0.digits) },
+            batch.map { Int64($0.period) }, batch.map(\.counter), batch.map { $0.secretSealed.base64EncodedString() },
+        ]
+    }
+
+    static func batches(of records: [HardwareTokenRecord]) -> [ArraySlice<HardwareTokenRecord>] {
+        stride(from: 0, to: records.count, by: 5000).map { records[$0..<min(records.count, $0 + 5000)] }
     }
 
     public func tokens(user: String?, page: PageRequest) async throws -> Page<HardwareToken> {

@@ -6,7 +6,29 @@ enum PostgresMigrations {
     /// Held (as a transaction-level advisory lock, with the schema's hash) while migrations run.
     static let lockKey: Int32 = 0x4373_6967  // "Csig"
 
-    static let all: [(name: String, sql: String)] = [("v1-schema", schema), ("v2-code-throttle", codeThrottle)]
+    static let all: [(name: String, sql: String)] = [
+        ("v1-schema", schema), ("v2-code-throttle", codeThrottle), ("v3-token-imports", tokenImports),
+    ]
+
+    /// Imports in parts: sealed tokens wait here until the commit moves them all at once (SQLite's v18).
+    static let tokenImports = """
+        CREATE TABLE token_import (
+          id TEXT PRIMARY KEY,
+          created_at TIMESTAMPTZ NOT NULL,
+          expires_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE token_import_token (
+          import_id TEXT NOT NULL REFERENCES token_import(id) ON DELETE CASCADE,
+          serial TEXT COLLATE nocase NOT NULL,
+          kind TEXT NOT NULL,
+          algorithm TEXT NOT NULL,
+          digits BIGINT NOT NULL,
+          period BIGINT NOT NULL,
+          counter BIGINT NOT NULL,
+          secret_sealed BYTEA NOT NULL,
+          PRIMARY KEY (import_id, serial)
+        );
+        """
 
     /// Wrong codes per user and source (client and address), which slow that source down (SQLite's v17).
     static let codeThrottle = """

@@ -354,6 +354,28 @@ enum Migrations {
                     ) WITHOUT ROWID
                     """)
         }
+        migrator.registerMigration("v18-token-imports") { db in
+            // Imports in parts: sealed tokens wait here until the commit moves them all at once.
+            try db.execute(
+                sql: """
+                    CREATE TABLE token_import (
+                      id TEXT PRIMARY KEY,
+                      created_at DATETIME NOT NULL,
+                      expires_at DATETIME NOT NULL
+                    );
+                    CREATE TABLE token_import_token (
+                      import_id TEXT NOT NULL REFERENCES token_import(id) ON DELETE CASCADE,
+                      serial TEXT NOT NULL COLLATE NOCASE,
+                      kind TEXT NOT NULL,
+                      algorithm TEXT NOT NULL,
+                      digits INTEGER NOT NULL,
+                      period INTEGER NOT NULL,
+                      counter INTEGER NOT NULL,
+                      secret_sealed BLOB NOT NULL,
+                      PRIMARY KEY (import_id, serial)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 

@@ -76,6 +76,82 @@ extension SQLiteRegistryStore {
         }
     }
 
+    // MARK: Imports in parts
+
+    public func beginTokenImport(id: String, now: Date, expiresAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM token_import WHERE expires_at < ?", arguments: [now])
+            try db.execute(
+                sql: "INSERT INTO token_import (id, created_at, expires_at) VALUES (?, ?, ?)",
+                arguments: [id, now, expiresAt])
+        }
+    }
+
+    public func stageTokens(_ seeds: [TokenSeed], importId: String, now: Date) async throws -> Int {
+        let records = try tokenRecords(seeds, now: now)
+        return try await pool.write { db in
+            try Self.requireOpenImport(importId, now: now, db)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO token_import_token
+                      (import_id, serial, kind, algorithm, digits, period, counter, secret_sealed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            for record in records {
+                do {
+                    try insert.execute(arguments: [
+                        importId, record.serial, record.kind, record.algorithm, record.digits, record.period,
+                        record.counter, record.secretSealed,
+                    ])
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    throw StoreError.tokenStagedTwice(record.serial)
+                }
+            }
+            return try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM token_import_token WHERE import_id = ?", arguments: [importId]) ?? 0
+        }
+    }
+
+    public func commitTokenImport(id: String, now: Date) async throws -> Int {
+        try await pool.write { db in
+            try Self.requireOpenImport(id, now: now, db)
+            if let taken = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT staged.serial FROM token_import_token AS staged
+                    JOIN hardware_token ON hardware_token.serial = staged.serial
+                    WHERE staged.import_id = ? ORDER BY staged.serial LIMIT 1
+                    """, arguments: [id])
+            {
+                throw StoreError.tokenExists(taken)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO hardware_token
+                      (serial, kind, algorithm, digits, period, counter, secret_sealed, imported_at)
+                    SELECT serial, kind, algorithm, digits, period, counter, secret_sealed, ?
+                    FROM token_import_token WHERE import_id = ?
+                    """, arguments: [now, id])
+            let stored = db.changesCount
+            try db.execute(sql: "DELETE FROM token_import WHERE id = ?", arguments: [id])
+            return stored
+        }
+    }
+
+    public func abandonTokenImport(id: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM token_import WHERE id = ?", arguments: [id])
+            guard db.changesCount > 0 else { throw StoreError.tokenImportNotFound(id) }
+        }
+    }
+
+    static func requireOpenImport(_ id: String, now: Date, _ db: Database) throws {
+        guard
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM token_import WHERE id = ? AND expires_at >= ?", arguments: [id, now]) != nil
+        else { throw StoreError.tokenImportNotFound(id) }
+    }
+
     static func tokenRecord(serial: String, _ db: Database) throws -> HardwareTokenRecord {
         guard let record = try HardwareTokenRecord.fetchOne(db, key: serial) else {
             throw StoreError.tokenNotFound(serial)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountersignClient
 import CountersignCore
 import Foundation
 
@@ -13,7 +14,9 @@ struct TokenCommand: AsyncParsableCommand {
             discussion: """
                 CSV rows are: serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]].
                 An encrypted PSKC file needs --key (pre-shared AES key) or --password (PBKDF2).
-                The file is read and checked here; the decoded tokens go to the server in one request.
+                The file is read and checked here, then the decoded tokens go to the server: in one request, or, \
+                for more than --part-size tokens, in parts that the server holds apart until the last one \
+                arrives and then stores all at once. Either way the import is all or nothing.
                 """)
         enum Format: String, ExpressibleByArgument, CaseIterable {
             case csv
@@ -24,6 +27,11 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "csv or pskc (default: from the file's contents).") var format: Format?
         @Option(help: "A PSKC file's pre-shared AES key, in hex.") var key: String?
         @Option(help: "A PSKC file's password (for PBKDF2-derived keys).") var password: String?
+        @Option(help: "Tokens per request when the file holds more (1 to 500000).") var partSize = 50_000
+
+        func validate() throws {
+            guard (1...500_000).contains(partSize) else { throw ValidationError("--part-size is 1 to 500000") }
+        }
 
         func run() async throws {
             let url = URL(fileURLWithPath: file)
@@ -37,10 +45,33 @@ struct TokenCommand: AsyncParsableCommand {
             var client = try connection.makeClient()
             // Storing a few hundred thousand tokens in one transaction takes a while.
             client.timeout = 600
-            let result = try await client.request(
-                "POST", "/v1/tokens", body: ImportTokensRequest(tokens: seeds.map(ImportedToken.init)),
-                as: ImportTokensResult.self)
+            let result =
+                seeds.count <= partSize
+                ? try await client.request(
+                    "POST", "/v1/tokens", body: ImportTokensRequest(tokens: seeds.map(ImportedToken.init)),
+                    as: ImportTokensResult.self)
+                : try await importInParts(seeds, client: client)
             print("Imported \(result.imported) tokens. Assign them with 'countersign token assign SERIAL USER'.")
+        }
+
+        /// Opens an import, sends it part by part, and commits it; on any refusal the import is
+        /// abandoned, so nothing of it stays on the server.
+        func importInParts(_ seeds: [TokenSeed], client: JSONHTTPClient) async throws -> ImportTokensResult {
+            let session = try await client.request("POST", "/v1/token-imports", as: TokenImportSession.self)
+            let path = "/v1/token-imports/\(session.id.pathSegment)"
+            do {
+                let size = min(partSize, session.maxTokensPerPart)
+                for start in stride(from: 0, to: seeds.count, by: size) {
+                    let part = seeds[start..<min(seeds.count, start + size)].map(ImportedToken.init)
+                    let staged = try await client.request(
+                        "POST", "\(path)/tokens", body: ImportTokensRequest(tokens: part), as: StagedTokensResult.self)
+                    progress("Sent \(staged.staged) of \(seeds.count) tokens...")
+                }
+                return try await client.request("POST", "\(path)/commit", as: ImportTokensResult.self)
+            } catch {
+                try? await client.requestWithoutAnswer("DELETE", path)
+                throw error
+            }
         }
 
         func parse(_ data: Data) throws -> [TokenSeed] {
@@ -79,11 +110,19 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Option(help: "Only the tokens assigned to this user.") var user: String?
         @Option(help: "At most this many tokens (default: all of them, read page by page).") var limit: Int?
+        @Option(help: "Tokens per page asked of the server (1 to 10000; default: the server's, 1000).")
+        var pageSize: Int?
+
+        func validate() throws {
+            if let pageSize, !(1...PageRequest.maximumLimit).contains(pageSize) {
+                throw ValidationError("--page-size is 1 to \(PageRequest.maximumLimit)")
+            }
+        }
 
         func run() async throws {
-            let query = user.map { "?user=\($0.queryValue)" } ?? ""
-            let tokens = try await connection.makeClient().requestAll(
-                "/v1/tokens\(query)", as: TokenView.self, limit: limit)
+            let query = [user.map { "user=\($0.queryValue)" }, pageSize.map { "limit=\($0)" }].compactMap { $0 }
+            let path = "/v1/tokens" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+            let tokens = try await connection.makeClient().requestAll(path, as: TokenView.self, limit: limit)
             try output.print(tokens) { tokens in
                 var table = TextTable("SERIAL", "TYPE", "ALGORITHM", "DIGITS", "STEP", "USER", "LAST USED")
                 for token in tokens {

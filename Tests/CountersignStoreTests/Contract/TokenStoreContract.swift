@@ -23,6 +23,59 @@ struct TokenStoreContract {
     }
 
     @Test(
+        "an import in parts stores nothing until its commit, then every part at once; a serial sent twice is refused",
+        arguments: StoreBackend.allCases)
+    func importInParts(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore(backend)
+        let store = fixture.store
+        let seeds = (1...12).map { TokenSeed(serial: String(format: "S%02d", $0), secret: secret) }
+        try await store.beginTokenImport(id: "imp-1", now: fixture.now, expiresAt: fixture.now + 3600)
+        #expect(try await store.stageTokens(Array(seeds[0..<5]), importId: "imp-1", now: fixture.now) == 5)
+        #expect(try await store.stageTokens(Array(seeds[5...]), importId: "imp-1", now: fixture.now) == 12)
+        await #expect(throws: StoreError.tokenStagedTwice("s03")) {
+            try await store.stageTokens([TokenSeed(serial: "s03", secret: secret)], importId: "imp-1", now: fixture.now)
+        }
+        #expect(try await store.tokens(user: nil, page: PageRequest()).items.isEmpty)
+        #expect(try await store.commitTokenImport(id: "imp-1", now: fixture.now) == 12)
+        #expect(try await store.tokens(user: nil, page: PageRequest()).items.map(\.serial) == seeds.map(\.serial))
+        // Committed: the import is closed.
+        await #expect(throws: StoreError.tokenImportNotFound("imp-1")) {
+            try await store.commitTokenImport(id: "imp-1", now: fixture.now)
+        }
+    }
+
+    @Test(
+        "a commit that meets a stored serial stores nothing; abandoned and expired imports are gone",
+        arguments: StoreBackend.allCases)
+    func importInPartsAllOrNothing(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore(backend)
+        let store = fixture.store
+        _ = try await store.importTokens([TokenSeed(serial: "X2", secret: secret)], now: fixture.now)
+        try await store.beginTokenImport(id: "imp-2", now: fixture.now, expiresAt: fixture.now + 3600)
+        _ = try await store.stageTokens(
+            ["X1", "x2", "X3"].map { TokenSeed(serial: $0, secret: secret) }, importId: "imp-2", now: fixture.now)
+        await #expect(throws: StoreError.tokenExists("x2")) {
+            try await store.commitTokenImport(id: "imp-2", now: fixture.now)
+        }
+        #expect(try await store.tokens(user: nil, page: PageRequest()).items.map(\.serial) == ["X2"])
+        try await store.abandonTokenImport(id: "imp-2")
+        await #expect(throws: StoreError.tokenImportNotFound("imp-2")) {
+            try await store.stageTokens([TokenSeed(serial: "X4", secret: secret)], importId: "imp-2", now: fixture.now)
+        }
+
+        try await store.beginTokenImport(id: "imp-3", now: fixture.now, expiresAt: fixture.now + 60)
+        let later = fixture.now + 61
+        await #expect(throws: StoreError.tokenImportNotFound("imp-3")) {
+            try await store.stageTokens([TokenSeed(serial: "X5", secret: secret)], importId: "imp-3", now: later)
+        }
+        // The next import drops the expired one with its parts.
+        try await store.beginTokenImport(id: "imp-4", now: later, expiresAt: later + 3600)
+        await #expect(throws: StoreError.tokenImportNotFound("imp-3")) {
+            try await store.abandonTokenImport(id: "imp-3")
+        }
+    }
+
+    @Test(
         "tokens are listed a page at a time in serial order, each page after the last one's key, filters kept",
         arguments: StoreBackend.allCases)
     func paged(_ backend: StoreBackend) async throws {
