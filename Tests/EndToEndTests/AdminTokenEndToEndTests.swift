@@ -19,6 +19,11 @@ struct AdminTokenEndToEndTests {
 
         let listed = try workspace.admin(server, ["admin-token", "list"])
         #expect(listed.output.contains("initial") && listed.output.contains("ops") && !listed.output.contains("csa_"))
+        // Times are shown in the zone of the machine running the command, with its offset.
+        let inIndia = try workspace.admin(server, ["admin-token", "list"], environment: ["TZ": "Asia/Kolkata"])
+        #expect(inIndia.output.contains("2099-01-01 05:30:00 +0530"), "\(inIndia.output)")
+        let inUTC = try workspace.admin(server, ["admin-token", "list"], environment: ["TZ": "UTC"])
+        #expect(inUTC.output.contains("2099-01-01 00:00:00 +0000"), "\(inUTC.output)")
 
         let revoked = try workspace.admin(
             server, ["admin-token", "revoke", "initial"], environment: ["COUNTERSIGN_TOKEN": token])

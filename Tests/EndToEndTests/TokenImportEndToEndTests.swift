@@ -44,6 +44,32 @@ struct TokenImportEndToEndTests {
         #expect(refused.errors.contains("'p02500' is already stored"), "\(refused.errors)")
         let after = try workspace.admin(server, ["token", "list", "--format", "json"])
         #expect(try APIJSON.makeDecoder().decode([TokenView].self, from: Data(after.output.utf8)).count == 2500)
+
+        // In a terminal 70 columns wide, a long serial is cut to fit; piped, it is whole.
+        let long = "VENDOR-" + String(repeating: "7", count: 50)
+        #expect(
+            try workspace.admin(server, ["token", "import", try csv([long], in: workspace, named: "long.csv")]).status
+                == 0)
+        #expect(try workspace.admin(server, ["user", "add", "ann"]).status == 0)
+        #expect(try workspace.admin(server, ["token", "assign", long, "ann"]).status == 0)
+        let piped = try workspace.admin(server, ["token", "list", "--user", "ann"])
+        #expect(piped.output.contains(long))
+        let token = try String(
+            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let terminal = Terminal()
+        defer { terminal.close() }
+        try terminal.start(
+            "env COUNTERSIGN_SERVER='\(server.url)' COUNTERSIGN_TOKEN='\(token)' "
+                + "'\(Executables.directory.appendingPathComponent("countersign").path)' token list --user ann "
+                + "&& echo LISTED",
+            width: 70)
+        _ = try await terminal.waitFor("LISTED")
+        let shown = try terminal.joinedScreen()
+        #expect(shown.contains("VENDOR-777") && shown.contains("…") && !shown.contains(long), "\(shown)")
+        for line in shown.split(separator: "\n") where line.contains("VENDOR") || line.contains("SERIAL") {
+            #expect(line.count <= 70, "\(line)")
+        }
         #expect(try await server.terminate() == 0)
     }
 }

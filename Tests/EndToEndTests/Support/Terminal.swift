@@ -15,8 +15,8 @@ struct Terminal {
     }
 
     /// Starts `command` (a shell command line); the pane stays after it ends so its last words can be read.
-    func start(_ command: String) throws {
-        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "50", command + "; sleep 60"])
+    func start(_ command: String, width: Int = 160) throws {
+        try tmux(["new-session", "-d", "-s", session, "-x", String(width), "-y", "50", command + "; sleep 60"])
     }
 
     func type(_ text: String) throws {
@@ -26,6 +26,11 @@ struct Terminal {
 
     func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-t", session, "-S", "-200"])
+    }
+
+    /// The screen with lines the terminal wrapped joined again: what the program wrote per line.
+    func joinedScreen() throws -> String {
+        try tmux(["capture-pane", "-p", "-J", "-t", session, "-S", "-200"])
     }
 
     /// Waits until the screen shows `text`, or fails with what it shows.
