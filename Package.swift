@@ -94,6 +94,7 @@ let package = Package(
                 "CountersignCore",
                 "CountersignStore",
                 "CountersignPush",
+                "CountersignPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -140,6 +141,16 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // A development certificate authority, for the gateway emulator and the server's --dev TLS.
+        .target(
+            name: "CountersignPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The phone simulator: a separate app that only speaks the protocol (never Server or Store).
         .target(
             name: "CountersignPhoneKit",
@@ -152,12 +163,12 @@ let package = Package(
             name: "CountersignGateway",
             dependencies: [
                 "CountersignCore",
+                "CountersignClient",
+                "CountersignPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "X509", package: "swift-certificates"),
-                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -31,7 +31,7 @@ export COUNTERSIGN_MASTER_KEY COUNTERSIGN_DATABASE_URL=$url
 for index in $(seq "$nodes" -1 1); do
   port=$((8180 + index))
   extra=()
-  [ "$index" -eq "$nodes" ] && extra=(--dev)
+  [ "$index" -eq "$nodes" ] && extra=(--dev --dev-plain-http)
   "$bin/countersign" server --data "$folder/node$index" --listen "127.0.0.1:$port" --node-name "node$index" \
     "${extra[@]}" >"$folder/node$index.log" 2>&1 &
   pids+=($!)

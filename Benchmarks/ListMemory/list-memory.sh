@@ -47,9 +47,10 @@ echo "Running $tokens tokens, $calls listings, pages of $page, with $cs"
 "$cs" server --dev --data "$work/data" --listen "127.0.0.1:$port" --gateway-port "$gateway" \
   --gateway-control-port "$control" --log-level warning >"$work/server.log" 2>&1 &
 server_pid=$!
-export COUNTERSIGN_SERVER="http://127.0.0.1:$port"
+# Development mode serves TLS with its own CA, as run-server.sh does.
+export COUNTERSIGN_SERVER="https://127.0.0.1:$port" COUNTERSIGN_CA_FILE="$work/data/tls/ca.pem"
 for _ in $(seq 1 100); do
-  [ -s "$work/data/admin-token" ] && curl -sf "$COUNTERSIGN_SERVER/health" >/dev/null && break
+  [ -s "$work/data/admin-token" ] && curl -sf --cacert "$COUNTERSIGN_CA_FILE" "$COUNTERSIGN_SERVER/health" >/dev/null && break
   sleep 0.2
 done
 COUNTERSIGN_TOKEN=$(cat "$work/data/admin-token")
@@ -60,12 +61,20 @@ import base64, os, sys
 for i in range(int(sys.argv[1])):
     print(f"BENCH{i:07d},{base64.b32encode(os.urandom(20)).decode()},30")
 PY
-"$cs" token import "$work/tokens.csv" >/dev/null 2>&1
-
 clock_ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
 memory() { awk '/^VmRSS|^VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$server_pid/status"; }
 
+echo "before the import:       $(memory)"
+import_before=$(cpu_ticks)
+import_start=$(date +%s.%N)
+"$cs" token import "$work/tokens.csv" >/dev/null 2>"$work/import.log" || { cat "$work/import.log" >&2; exit 1; }
+python3 - "$import_before" "$(cpu_ticks)" "$clock_ticks" "$tokens" "$import_start" "$(date +%s.%N)" <<'PY'
+import sys
+before, after, hz, tokens, start, end = map(float, sys.argv[1:])
+print(f"import:                  wall {end - start:.1f} s, server CPU {(after - before) / hz:.1f} s "
+      f"({(after - before) / hz / tokens * 1e6:.1f} µs per token)")
+PY
 echo "after the import:        $(memory)"
 before=$(cpu_ticks)
 start=$(date +%s.%N)

@@ -1,9 +1,8 @@
 import CountersignCore
+import CountersignPKI
 import Crypto
 import CryptoExtras
 import Foundation
-import SwiftASN1
-import X509
 
 /// What the gateway makes on its first start and keeps in its state folder, the way Apple and Google
 /// hand out credentials: a CA the server must trust, an APNs signing key (.p8) with its key and team
@@ -24,9 +23,10 @@ public struct GatewayIdentity: Sendable {
     public let fcmProjectId: String
     public let fcmClientEmail: String
     public let fcmPublicKeyPEM: String
-    /// The CA that signs the gateway's TLS certificate (PEM).
-    public let caCertificatePEM: String
-    let caPrivateKey: P256.Signing.PrivateKey
+    /// The CA that signs the gateway's TLS certificate.
+    let authority: LocalCertificateAuthority
+    /// Its certificate (PEM), which the server must trust.
+    public var caCertificatePEM: String { authority.certificatePEM }
 
     public var caCertificatePath: String { folder.appendingPathComponent("ca.pem").path }
     public var apnsCredentialsPath: String { folder.appendingPathComponent("apns-credentials.json").path }
@@ -36,15 +36,9 @@ public struct GatewayIdentity: Sendable {
     public static func loadOrCreate(in folder: URL) throws -> GatewayIdentity {
         try FileManager.default.createDirectory(
             at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let caKey: P256.Signing.PrivateKey = try loadOrCreateKey(at: folder.appendingPathComponent("ca-key.pem"))
-        let caFile = folder.appendingPathComponent("ca.pem")
-        let caPEM: String
-        if let existing = try? String(contentsOf: caFile, encoding: .utf8) {
-            caPEM = existing
-        } else {
-            caPEM = try makeCertificateAuthority(key: caKey)
-            try write(caPEM, to: caFile, mode: 0o644)
-        }
+        let authority = try LocalCertificateAuthority.loadOrCreate(
+            certificate: folder.appendingPathComponent("ca.pem"), key: folder.appendingPathComponent("ca-key.pem"),
+            name: "Countersign gateway emulator CA")
 
         let apnsFile = folder.appendingPathComponent("apns-credentials.json")
         let apns: APNsCredentials
@@ -73,7 +67,7 @@ public struct GatewayIdentity: Sendable {
         return GatewayIdentity(
             folder: folder, apns: apns, apnsPublicKey: apnsKey.publicKey, fcmProjectId: "countersign-local",
             fcmClientEmail: "push@countersign-local.iam.gserviceaccount.example",
-            fcmPublicKeyPEM: fcmKey.publicKey.pemRepresentation, caCertificatePEM: caPEM, caPrivateKey: caKey)
+            fcmPublicKeyPEM: fcmKey.publicKey.pemRepresentation, authority: authority)
     }
 
     /// Writes the service-account file with the token endpoint at `tokenURI` (it names the running port).
@@ -91,55 +85,12 @@ public struct GatewayIdentity: Sendable {
             mode: 0o600)
     }
 
-    /// A TLS certificate for 127.0.0.1 and localhost, signed by the CA, with its key (both PEM).
+    /// A TLS certificate for loopback, signed by the CA, with its key (both PEM).
     public func makeServerCertificate() throws -> (certificatePEM: String, privateKeyPEM: String) {
-        let key = P256.Signing.PrivateKey()
-        let now = Date()
-        let issuer = try DistinguishedName { CommonName("Countersign gateway emulator CA") }
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(30 * 24 * 3600),
-            issuer: issuer, subject: try DistinguishedName { CommonName("localhost") },
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames([
-                    .dnsName("localhost"), .ipAddress(ASN1OctetString(contentBytes: [127, 0, 0, 1])),
-                ])
-            },
-            issuerPrivateKey: .init(caPrivateKey))
-        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
-    }
-
-    static func makeCertificateAuthority(key: P256.Signing.PrivateKey) throws -> String {
-        let name = try DistinguishedName { CommonName("Countersign gateway emulator CA") }
-        let now = Date()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(10 * 365 * 24 * 3600),
-            issuer: name, subject: name,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(keyCertSign: true))
-            },
-            issuerPrivateKey: .init(key))
-        return try certificate.serializeAsPEM().pemString
-    }
-
-    static func loadOrCreateKey(at url: URL) throws -> P256.Signing.PrivateKey {
-        if let pem = try? String(contentsOf: url, encoding: .utf8) {
-            return try P256.Signing.PrivateKey(pemRepresentation: pem)
-        }
-        let key = P256.Signing.PrivateKey()
-        try write(key.pemRepresentation, to: url, mode: 0o600)
-        return key
+        try authority.issueLoopbackCertificate(lifetime: 30 * 24 * 3600)
     }
 
     static func write(_ text: String, to url: URL, mode: Int) throws {
-        guard
-            FileManager.default.createFile(
-                atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
-        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        try LocalCertificateAuthority.write(text, to: url, mode: mode)
     }
 }

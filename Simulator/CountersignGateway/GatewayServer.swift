@@ -1,3 +1,4 @@
+import CountersignClient
 import CountersignCore
 import Foundation
 import HTTPTypes
@@ -24,23 +25,27 @@ public struct GatewayServer: Sendable {
 
     public init(
         identity: GatewayIdentity, state: GatewayState, host: String, port: Int,
-        clock: any WallClock = SystemWallClock(), telephonyToken: String = SecureRandom.token()
+        clock: any WallClock = SystemWallClock(), telephonyToken: String = SecureRandom.token(),
+        callbackTrust: ServerTrust = .standard
     ) {
         self.identity = identity
         self.state = state
-        self.telephony = TelephonyEndpoint(token: telephonyToken)
+        self.telephony = TelephonyEndpoint(token: telephonyToken, callbackTrust: callbackTrust)
         self.host = host
         self.port = port
         self.clock = clock
     }
 
     /// Opens (or creates) the gateway's state folder.
-    public static func open(stateFolder: URL, host: String, port: Int) throws -> GatewayServer {
+    /// `callbackTrust` vouches for the server that a call's keys are posted to.
+    public static func open(stateFolder: URL, host: String, port: Int, callbackTrust: ServerTrust = .standard) throws
+        -> GatewayServer
+    {
         let identity = try GatewayIdentity.loadOrCreate(in: stateFolder)
         let state = GatewayState(devicesFile: stateFolder.appendingPathComponent("devices.jsonl"))
         return GatewayServer(
             identity: identity, state: state, host: host, port: port,
-            telephonyToken: try telephonyToken(in: stateFolder))
+            telephonyToken: try telephonyToken(in: stateFolder), callbackTrust: callbackTrust)
     }
 
     /// The bearer token the telephony endpoint expects, kept in `telephony-token` (mode 0600) so that

@@ -1,9 +1,6 @@
+import CountersignClient
 import CountersignCore
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// The SMS and voice side of the emulator: takes messages from the server (checking its bearer
 /// token and the body as a real gateway would), keeps them for the simulated phones, and posts a
@@ -15,14 +12,17 @@ public actor TelephonyEndpoint {
     }
 
     private let token: String
+    /// What vouches for the server's callback URL when it is https.
+    private let callbackTrust: ServerTrust
     private var messages: [TelephonyGatewayAPI.PhoneMessage] = []
     private var callbacks: [String: URL] = [:]
     private var sequence = 0
     /// Rung at each text or call, for the phones waiting on their messages.
     public nonisolated let arrivals = ArrivalBell()
 
-    public init(token: String) {
+    public init(token: String, callbackTrust: ServerTrust = .standard) {
         self.token = token
+        self.callbackTrust = callbackTrust
     }
 
     /// Takes one message from the server; returns the gateway's message id.
@@ -82,12 +82,11 @@ public actor TelephonyEndpoint {
         guard let callback = takeCallback(callId) else {
             throw Refusal(status: 404, message: "no unanswered call has id '\(callId)'")
         }
-        var request = URLRequest(url: callback, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try JSONEncoder().encode(VoiceCallAnswer(digits: digits))
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        // AsyncHTTPClient, which (unlike URLSession on Linux) can trust development mode's own CA.
+        let client = JSONHTTPClient(baseURL: callback, timeout: 10, trust: callbackTrust)
+        let (status, data) = try await client.send(
+            method: "POST", path: callback.absoluteString,
+            body: try JSONEncoder().encode(VoiceCallAnswer(digits: digits)))
         return .init(status: status, body: String(decoding: data.prefix(4096), as: UTF8.self))
     }
 }

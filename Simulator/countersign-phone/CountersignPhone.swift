@@ -86,8 +86,8 @@ struct Accounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the accounts on this phone, and whether each server still accepts them.",
         discussion: """
-            Each account's server is asked (a signed poll, as the app does when it opens). An account that a
-            re-activation ended is marked 'no longer accepted' and kept until it is removed; commands that
+            Each account's server is asked (a signed poll, as the app does when it opens). An account that a \
+            re-activation ended is marked 'no longer accepted' and kept until it is removed; commands that \
             choose an account by themselves pass it by.
             """)
     @OptionGroup var options: PhoneOptions
@@ -194,8 +194,8 @@ struct PushToken: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push-token", abstract: "Give the server this phone's new push token (a signed request).")
     @OptionGroup var options: PhoneOptions
-    @Argument var account: String
-    @Argument var token: String
+    @Argument(help: "user@host:port, user name or device id.") var account: String
+    @Argument(help: "The phone's new push token.") var token: String
 
     func run() async throws {
         let state = try options.state()
@@ -208,7 +208,7 @@ struct PushToken: AsyncParsableCommand {
 struct Remove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove an account from this phone.")
     @OptionGroup var options: PhoneOptions
-    @Argument var account: String
+    @Argument(help: "user@host:port, user name or device id.") var account: String
 
     func run() async throws {
         let state = try options.state()

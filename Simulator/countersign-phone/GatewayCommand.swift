@@ -1,4 +1,5 @@
 import ArgumentParser
+import CountersignClient
 import CountersignCore
 import CountersignGateway
 import Foundation
@@ -14,9 +15,9 @@ struct Gateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the push gateway emulator (APNs, FCM and OAuth2 over HTTP/2 and TLS).",
         discussion: """
-            The push services listen with TLS on --listen; the gateway writes its CA (ca.pem), an APNs key
-            with its ids (apns-credentials.json) and an FCM service account (fcm-service-account.json) to
-            --state. Simulated phones reach the control port (--control) for push tokens and their inbox:
+            The push services listen with TLS on --listen; the gateway writes its CA (ca.pem), an APNs key \
+            with its ids (apns-credentials.json) and an FCM service account (fcm-service-account.json) to \
+            --state. Simulated phones reach the control port (--control) for push tokens and their inbox: \
             give it to them with --gateway or COUNTERSIGN_GATEWAY (default \(PushGatewayAPI.defaultControlURL)).
             """)
 
@@ -39,7 +40,10 @@ struct Gateway: AsyncParsableCommand {
         let (controlHost, controlPort) = try Self.split(control, "control")
         let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
         let folder = URL(fileURLWithPath: state ?? "\(home)/.countersign-phone/gateway", isDirectory: true)
-        let server = try GatewayServer.open(stateFolder: folder, host: host, port: port)
+        // The server a call's keys go back to may use a private CA, as development mode does.
+        let server = try GatewayServer.open(
+            stateFolder: folder, host: host, port: port,
+            callbackTrust: .from(caFile: ProcessInfo.processInfo.environment["COUNTERSIGN_CA_FILE"]))
         let output: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
         let services = try await server.makeApplication { bound in
             output(

@@ -14,9 +14,9 @@ struct Listen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Wait for sign-in requests and answer them, in the terminal or by themselves.",
         discussion: """
-            Each request is checked against the server key pinned at pairing and shown with its application,
-            client address, user and time left. You type the number the sign-in screen shows, then approve,
-            deny or report fraud. Push accounts are woken by the gateway; every account also polls the server
+            Each request is checked against the server key pinned at pairing and shown with its application, \
+            client address, user and time left. You type the number the sign-in screen shows, then approve, \
+            deny or report fraud. Push accounts are woken by the gateway; every account also polls the server \
             (signed), which is all a poll-only account does.
             """)
 

@@ -7,8 +7,8 @@ struct Countersign: AsyncParsableCommand {
         commandName: "countersign",
         abstract: "Countersign: an on-premises multi-factor authentication server.",
         discussion: """
-            'countersign server' runs the server. The other commands call a running server's admin API:
-            give its address and an admin token with --server and --token, or with COUNTERSIGN_SERVER
+            'countersign server' runs the server. The other commands call a running server's admin API: \
+            give its address and an admin token with --server and --token, or with COUNTERSIGN_SERVER \
             and COUNTERSIGN_TOKEN.
             """,
         version: CountersignVersion.current,
@@ -16,7 +16,8 @@ struct Countersign: AsyncParsableCommand {
             ServerCommand.self, StatusCommand.self, ProviderCommand.self, ActivateCommand.self, UserCommand.self,
             DeviceCommand.self, PushCommand.self, ClientCommand.self, AuthCommand.self, LogCommand.self,
             TokenCommand.self, AppPasswordCommand.self, ReactivateCommand.self, RepairCampaignCommand.self,
-            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self, SignInsCommand.self,
+            ReportCommand.self, AdminTokenCommand.self, AuditCommand.self, RadiusClientCommand.self,
+            SignInsCommand.self,
         ])
 
     /// `countersign server` also takes its settings from a config file and the environment

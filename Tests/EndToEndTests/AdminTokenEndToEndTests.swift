@@ -52,7 +52,7 @@ struct AdminTokenEndToEndTests {
         defer { workspace.remove() }
         let token = "scrape-\(UUID().uuidString)"
         let server = try await workspace.startServer(extraArguments: ["--metrics-token", token])
-        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
+        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)), trust: server.trust)
         #expect(try await http.send(method: "GET", path: "/metrics", body: nil).status == 401)
         let scraped = try await http.send(
             method: "GET", path: "/metrics", body: nil, headers: ["Authorization": "Bearer \(token)"])

@@ -26,7 +26,7 @@ struct InteractiveListenTests {
         defer { terminal.close() }
         let phone = Executables.directory.appendingPathComponent("countersign-phone").path
         try terminal.start(
-            "env \(PhoneState.homeVariable)=\(shellQuoted(workspace.phonesDirectory.path)) "
+            "env \(workspace.caShellPrefix)\(PhoneState.homeVariable)=\(shellQuoted(workspace.phonesDirectory.path)) "
                 + "\(PushGatewayAPI.controlURLVariable)=\(shellQuoted(workspace.controlURL)) "
                 + "\(shellQuoted(phone)) listen --phone dora --once")
         _ = try await terminal.waitFor("Listening for sign-in requests")

@@ -26,7 +26,7 @@ struct PhoneSignInEndToEndTests {
 
         let auth = Executables.directory.appendingPathComponent("countersign").path
         let command =
-            "env COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_API_KEY=\(shellQuoted(apiKey)) \(shellQuoted(auth)) auth carol --application VPN"
+            "env \(workspace.caShellPrefix)COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_API_KEY=\(shellQuoted(apiKey)) \(shellQuoted(auth)) auth carol --application VPN"
 
         // SMS: the application asks, the phone receives the text, the user types the code.
         let sms = Terminal()

@@ -109,7 +109,7 @@ struct PushSignInEndToEndTests {
 
         // A poll-only phone, and a replayed and a forged answer from it.
         let polled = try startSignIn(server, apiKey: apiKey, user: "bob")
-        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
+        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)), trust: server.trust)
         let forged = try signedAnswer(
             bob, transactionId: polled.transactionId, number: polled.number, key: P256.Signing.PrivateKey())
         #expect(

@@ -395,7 +395,7 @@ struct RadiusEndToEndTests {
         #expect(server.process.isRunning)
         #expect(try logEntries(server, user: "dan").isEmpty, "nothing was stored")
 
-        let metrics = try await JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
+        let metrics = try await JSONHTTPClient(baseURL: try #require(URL(string: server.url)), trust: server.trust)
             .send(method: "GET", path: "/metrics", body: nil, headers: [:])
         let text = String(decoding: metrics.body, as: UTF8.self)
         #expect(text.contains("countersign_radius_dropped_total{reason=\"missing_message_authenticator\"}"), "\(text)")

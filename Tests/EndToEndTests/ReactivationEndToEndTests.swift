@@ -64,7 +64,7 @@ struct ReactivationEndToEndTests {
         let asking = Terminal()
         defer { asking.close() }
         try asking.start(
-            "env COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_TOKEN=\(shellQuoted(token)) "
+            "env \(workspace.caShellPrefix)COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_TOKEN=\(shellQuoted(token)) "
                 + "\(shellQuoted(Executables.directory.appendingPathComponent("countersign").path)) "
                 + "reactivate --provider beta")
         let question = try await asking.waitFor("Type yes to go on:")
@@ -86,7 +86,7 @@ struct ReactivationEndToEndTests {
         defer { terminal.close() }
         let auth = Executables.directory.appendingPathComponent("countersign").path
         try terminal.start(
-            "env COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_API_KEY=\(shellQuoted(apiKey)) \(shellQuoted(auth)) auth ann --method sms"
+            "env \(workspace.caShellPrefix)COUNTERSIGN_SERVER=\(shellQuoted(server.url)) COUNTERSIGN_API_KEY=\(shellQuoted(apiKey)) \(shellQuoted(auth)) auth ann --method sms"
         )
         _ = try await terminal.waitFor("Code from the text message:")
         let text = try workspace.phone(["sms", "--phone", "ann", "--number", "+14155550131", "--code-only"])

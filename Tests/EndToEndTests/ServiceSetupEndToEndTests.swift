@@ -36,7 +36,7 @@ struct ServiceSetupEndToEndTests {
                 "COUNTERSIGN_METRICS_TOKEN": "token-from-environment", "COUNTERSIGN_NAME": "from-environment",
             ])
         try await server.waitUntilListening()
-        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)))
+        let http = JSONHTTPClient(baseURL: try #require(URL(string: server.url)), trust: server.trust)
         // The environment's token, not the file's.
         #expect(
             try await http.send(

@@ -60,7 +60,7 @@ struct TokenImportEndToEndTests {
         let terminal = Terminal()
         defer { terminal.close() }
         try terminal.start(
-            "env COUNTERSIGN_SERVER='\(server.url)' COUNTERSIGN_TOKEN='\(token)' "
+            "env \(workspace.caShellPrefix)COUNTERSIGN_SERVER='\(server.url)' COUNTERSIGN_TOKEN='\(token)' "
                 + "'\(Executables.directory.appendingPathComponent("countersign").path)' token list --user ann "
                 + "&& echo LISTED",
             width: 70)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The README's walk-through with real processes: `countersign server`, the operator's command
-/// line and `countersign-phone`, talking over loopback HTTP.
+/// line and `countersign-phone`, talking over loopback HTTPS with development mode's own CA.
 @Suite("Walk-through with real processes", .serialized)
 struct WalkThroughTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("countersign-e2e-\(UUID().uuidString)")
@@ -15,12 +15,18 @@ struct WalkThroughTests {
         let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return try Executables.run(
-            "countersign", arguments, environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token])
+            "countersign", arguments,
+            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token, "COUNTERSIGN_CA_FILE": caFile])
     }
 
     func phone(_ arguments: String...) throws -> Executables.Result {
-        try Executables.run("countersign-phone", arguments, environment: [PhoneState.homeVariable: phoneHome])
+        try Executables.run(
+            "countersign-phone", arguments,
+            environment: [PhoneState.homeVariable: phoneHome, "COUNTERSIGN_CA_FILE": caFile])
     }
+
+    /// Development mode's CA, as the README has the reader export it.
+    var caFile: String { dataDirectory.appendingPathComponent("tls/ca.pem").path }
 
     /// The code the phone printed is the TOTP of the secret it keeps, at some step around now.
     func expectValidCode(_ printed: String, phoneName: String) throws {
@@ -40,6 +46,16 @@ struct WalkThroughTests {
         try await server.waitUntilListening()
         #expect(server.log.contains("Initial admin token"))
         #expect(server.log.contains("Development mode: activated"))
+        // Development mode serves TLS with its own CA, which no client trusts unless told to.
+        #expect(server.url.hasPrefix("https://"), "\(server.log)")
+        #expect(server.log.contains("clients trust it with --ca-file \(caFile)"))
+        let untrusted = try Executables.run("countersign", ["status", "--server", server.url, "--token", "x"])
+        #expect(untrusted.status != 0 && untrusted.errors.contains("not trusted"), "\(untrusted.errors)")
+        for (file, mode) in [("ca-key.pem", 0o600), ("server-key.pem", 0o600), ("ca.pem", 0o644)] {
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: dataDirectory.appendingPathComponent("tls/\(file)").path)
+            #expect(attributes[.posixPermissions] as? Int == mode, "\(file)")
+        }
 
         let status = try admin(server, "status")
         #expect(status.status == 0, "\(status.errors)")
@@ -54,7 +70,7 @@ struct WalkThroughTests {
         let pairing = try admin(server, "user", "pair", "alice")
         #expect(pairing.status == 0, "\(pairing.errors)")
         let url = try #require(pairing.output.split(separator: "\n").last.map(String.init))
-        #expect(url.hasPrefix("countersign://pair?"))
+        #expect(url.hasPrefix("countersign://pair?server=https"), "\(url)")
 
         let paired = try phone("pair", url, "--phone", "alices-phone")
         #expect(paired.status == 0, "\(paired.errors)")

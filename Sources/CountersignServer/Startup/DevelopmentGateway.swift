@@ -46,6 +46,11 @@ public struct DevelopmentGateway {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        // Calls' keys are posted back to this server: over TLS, the gateway trusts its CA.
+        var environment = ProcessInfo.processInfo.environment
+        let serverCA = dataDirectory.appendingPathComponent("tls/ca.pem").path
+        if FileManager.default.fileExists(atPath: serverCA) { environment["COUNTERSIGN_CA_FILE"] = serverCA }
+        process.environment = environment
         try process.run()
 
         let deadline = ContinuousClock.now + .seconds(30)

@@ -19,6 +19,9 @@ public struct ServerRunner: Sendable {
         /// Development mode: create and activate a local provider when none is active, start the
         /// push gateway emulator, and point the local provider's push credentials at it.
         public var development: Bool
+        /// In development mode, serve TLS with a certificate from a local CA in the data folder
+        /// (unless `tls` names one).
+        public var developmentTLS = true
         /// The emulator's push-services and control ports in development mode.
         public var gatewayPort: Int = 8443
         public var gatewayControlPort: Int = 8444
@@ -78,7 +81,16 @@ public struct ServerRunner: Sendable {
             options.logLevel ?? ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) }
             ?? .info
 
-        let certificate = try options.tls.map {
+        let directory = try DataDirectory(path: options.dataPath)
+        var tls = options.tls
+        if tls == nil, options.development, options.developmentTLS {
+            let files = try DevelopmentTLS.prepare(in: directory.url.appendingPathComponent("tls"))
+            tls = (files.certificate, files.key)
+            output(
+                "Development mode: TLS with a local CA; clients trust it with --ca-file \(files.authority) (or COUNTERSIGN_CA_FILE)"
+            )
+        }
+        let certificate = try tls.map {
             do {
                 return try ServerCertificate(certificatePath: $0.certificate, keyPath: $0.key)
             } catch let unusable as ServerCertificate.Unusable {
@@ -96,7 +108,6 @@ public struct ServerRunner: Sendable {
                 "Warning: serving plain HTTP on \(options.host) (--allow-plain-http): admin tokens, client keys and phones' requests cross the network unencrypted unless a proxy in front does TLS"
             )
         }
-        let directory = try DataDirectory(path: options.dataPath)
         let scheme = certificate == nil ? "http" : "https"
         let publicURL = options.publicURL ?? URL(string: "\(scheme)://\(Self.urlHost(options.host)):\(options.port)")
         guard let publicURL else {

@@ -11,7 +11,7 @@ struct AppPasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an app password and print it (shown once; only a slow salted hash is kept).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var user: String
+        @Argument(help: "The user's name.") var user: String
         @Option(help: "What it is for, e.g. 'mail on the old laptop'.") var name: String?
 
         func run() async throws {
@@ -27,7 +27,7 @@ struct AppPasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List a user's app passwords (never the passwords).")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var user: String
+        @Argument(help: "The user's name.") var user: String
 
         func run() async throws {
             let passwords = try await connection.makeClient().request(
@@ -62,7 +62,7 @@ struct AppPasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "delete-all", abstract: "Delete all of a user's app passwords (a lost phone or laptop).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var user: String
+        @Argument(help: "The user's name.") var user: String
 
         func run() async throws {
             let result = try await connection.makeClient().request(

@@ -10,7 +10,7 @@ struct ClientCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a client and print its API key (shown once; only a hash is kept).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The client's name (the application that asks for sign-ins).") var name: String
 
         func run() async throws {
             let created = try await connection.makeClient().request(
@@ -40,7 +40,7 @@ struct ClientCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a client: its API key stops working.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The client's name (the application that asks for sign-ins).") var name: String
 
         func run() async throws {
             try await connection.makeClient().requestWithoutAnswer("DELETE", "/v1/clients/\(name.pathSegment)")

@@ -34,7 +34,7 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one device.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var id: String
+        @Argument(help: "The device id, as 'device list' shows it.") var id: String
 
         func run() async throws {
             let device = try await connection.makeClient().request(
@@ -59,7 +59,7 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a device: the phone can no longer approve sign-ins. Kept in the record as removed.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var id: String
+        @Argument(help: "The device id, as 'device list' shows it.") var id: String
 
         func run() async throws {
             let device = try await connection.makeClient().request(
@@ -72,7 +72,7 @@ struct DeviceCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "test-push", abstract: "Queue a test notification to a device through the push outbox.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var id: String
+        @Argument(help: "The device id, as 'device list' shows it.") var id: String
         @Option(help: "Seconds the notification may wait to be sent (1-3600).") var ttl: Int = 60
 
         func run() async throws {

@@ -51,7 +51,7 @@ struct ProviderCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one provider.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
 
         func run() async throws {
             let provider = try await connection.makeClient().request(
@@ -72,7 +72,7 @@ struct ProviderCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a provider's settings. The billing model cannot change; create another provider instead.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
         @Option(help: "Refused unless it is the current model.") var billing: BillingModel?
         @Option(help: "allow or forbid app passwords for this provider's users.") var appPasswords: Permission?
         @Option(help: "The E.164 number SMS codes come from outside the US and Canada ('' clears it).")
@@ -105,7 +105,7 @@ extension ProviderCommand {
             commandName: "push-set",
             abstract: "Give a provider its APNs and/or FCM credentials (private keys are sealed at rest).")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
         @Option(help: "The APNs .p8 key file.") var apnsKey: String?
         @Option(help: "The APNs key id.") var apnsKeyId: String?
         @Option(help: "The Apple team id.") var apnsTeamId: String?
@@ -146,7 +146,7 @@ extension ProviderCommand {
             commandName: "push-show", abstract: "Show a provider's push credentials (without the keys).")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
 
         func run() async throws {
             let view = try await connection.makeClient().request(
@@ -177,12 +177,12 @@ extension ProviderCommand {
             commandName: "telephony-set",
             abstract: "Give a provider its SMS and voice gateways, tried in order (credentials are sealed at rest).",
             discussion: """
-                Each --gateway is an https URL that takes a POST per text or call. --auth-header, --body-template
-                and --trust-roots apply to the gateway at the same position, or to all when given once. The
+                Each --gateway is an https URL that takes a POST per text or call. --auth-header, --body-template \
+                and --trust-roots apply to the gateway at the same position, or to all when given once. The \
                 template's placeholders are {{kind}}, {{to}}, {{from}}, {{text}}, {{callback}} and {{id}}.
                 """)
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
         @Option(help: "A gateway URL; repeat for failover.") var gateway: [String] = []
         @Option(help: "A header line such as 'Authorization: Bearer KEY'.") var authHeader: [String] = []
         @Option(help: "The JSON body template (default: the emulator's format).") var bodyTemplate: [String] = []
@@ -220,7 +220,7 @@ extension ProviderCommand {
             commandName: "telephony-show", abstract: "Show a provider's telephony gateways (never their credentials).")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var name: String
+        @Argument(help: "The provider's name.") var name: String
 
         func run() async throws {
             let view = try await connection.makeClient().request(

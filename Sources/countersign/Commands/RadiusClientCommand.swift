@@ -9,7 +9,7 @@ struct RadiusClientCommand: AsyncParsableCommand {
         commandName: "radius-client",
         abstract: "RADIUS clients: the VPNs, firewalls and Wi-Fi controllers that ask over RADIUS.",
         discussion: """
-            The server answers RADIUS when started with --radius HOST:PORT. Each client is matched by
+            The server answers RADIUS when started with --radius HOST:PORT. Each client is matched by \
             the address its packets come from and must sign them with its shared secret.
             """,
         subcommands: [Add.self, List.self, Show.self, Set.self, Delete.self])

@@ -8,8 +8,8 @@ struct ReactivateCommand: AsyncParsableCommand {
         abstract:
             "Re-link this server to a provider with a new server key; every mobile-app pairing must be made again.",
         discussion: """
-            SMS, voice, hardware tokens and app passwords keep working. Phones paired before are told
-            "Authentication request is not for an activated account" until their users pair again
+            SMS, voice, hardware tokens and app passwords keep working. Phones paired before are told \
+            "Authentication request is not for an activated account" until their users pair again \
             ('countersign repair-campaign start' gives each a fresh code).
             """)
 

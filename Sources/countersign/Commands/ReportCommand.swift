@@ -116,8 +116,8 @@ struct LicenseCommand: AsyncParsableCommand {
         case off
     }
     @OptionGroup var connection: ConnectionOptions
-    @Argument var name: String
-    @Argument var state: State
+    @Argument(help: "The user's name.") var name: String
+    @Argument(help: "on or off.") var state: State
 
     func run() async throws {
         let user = try await connection.makeClient().request(

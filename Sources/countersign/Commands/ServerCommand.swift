@@ -94,6 +94,12 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var dev = false
 
+    @Flag(
+        help:
+            "In development mode, serve plain HTTP on loopback instead of TLS with the development CA (data/tls/ca.pem)."
+    )
+    var devPlainHttp = false
+
     @Option(
         help:
             "The bearer token /metrics requires (default: $COUNTERSIGN_METRICS_TOKEN); without one, /metrics answers this machine only."
@@ -147,6 +153,7 @@ struct ServerCommand: AsyncParsableCommand {
         } else if radsecCert != nil || radsecKey != nil || radsecCa != nil {
             throw ValidationError("--radsec-cert, --radsec-key and --radsec-ca go with --radsec HOST:PORT")
         }
+        if devPlainHttp, !dev { throw ValidationError("--dev-plain-http goes with --dev") }
         switch (tlsCert, tlsKey) {
         case (nil, nil): break
         case (let cert?, let key?):
@@ -219,6 +226,7 @@ struct ServerCommand: AsyncParsableCommand {
             activationCodeLifetime: TimeInterval(codeLifetime), development: dev)
         options.tls = tlsCert.flatMap { cert in tlsKey.map { (cert, $0) } }
         options.allowPlainHTTP = allowPlainHttp
+        options.developmentTLS = !devPlainHttp
         options.logLevel = logLevel.level
         options.gatewayPort = gatewayPort
         options.gatewayControlPort = gatewayControlPort

@@ -12,8 +12,8 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import tokens from a CSV or PSKC (RFC 6030) file: all of them, or none.",
             discussion: """
-                CSV rows are: serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]].
-                An encrypted PSKC file needs --key (pre-shared AES key) or --password (PBKDF2).
+                CSV rows are: serial, Base32 secret, time interval[, algorithm[, digits[, type[, counter]]]]. \
+                An encrypted PSKC file needs --key (pre-shared AES key) or --password (PBKDF2). \
                 The file is read and checked here, then the decoded tokens go to the server: in one request, or, \
                 for more than --part-size tokens, in parts that the server holds apart until the last one \
                 arrives and then stores all at once. Either way the import is all or nothing.
@@ -139,8 +139,8 @@ struct TokenCommand: AsyncParsableCommand {
     struct Assign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a token to a user.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var serial: String
-        @Argument var user: String
+        @Argument(help: "The token's serial number, as printed on it.") var serial: String
+        @Argument(help: "The user's name.") var user: String
 
         func run() async throws {
             let token = try await connection.makeClient().request(
@@ -153,7 +153,7 @@ struct TokenCommand: AsyncParsableCommand {
     struct Unassign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a token back from its user.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var serial: String
+        @Argument(help: "The token's serial number, as printed on it.") var serial: String
 
         func run() async throws {
             let token = try await connection.makeClient().request(
@@ -165,7 +165,7 @@ struct TokenCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a token and its secret.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var serial: String
+        @Argument(help: "The token's serial number, as printed on it.") var serial: String
 
         func run() async throws {
             try await connection.makeClient().requestWithoutAnswer("DELETE", "/v1/tokens/\(serial.pathSegment)")

@@ -53,7 +53,7 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one user.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             let user = try await connection.makeClient().request(
@@ -79,7 +79,7 @@ struct UserCommand: AsyncParsableCommand {
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user: no sign-ins, no pairing.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             let user = try await connection.makeClient().request(
@@ -92,7 +92,7 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Clear a user's wrong-code count and lift the lock on their code methods.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             let user = try await connection.makeClient().request(
@@ -107,7 +107,7 @@ struct UserCommand: AsyncParsableCommand {
                 "Clear what a user registered (paired apps, app passwords, pending sign-ins and codes) so they register again."
         )
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             let result = try await connection.makeClient().request(
@@ -124,7 +124,7 @@ struct UserCommand: AsyncParsableCommand {
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             let user = try await connection.makeClient().request(
@@ -136,7 +136,7 @@ struct UserCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a user with their devices and codes.")
         @OptionGroup var connection: ConnectionOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
 
         func run() async throws {
             try await connection.makeClient().requestWithoutAnswer("DELETE", "/v1/users/\(name.pathSegment)")
@@ -149,7 +149,7 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Make a single-use activation code and print the URL a phone redeems to pair.")
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var output: OutputOptions
-        @Argument var name: String
+        @Argument(help: "The user's name.") var name: String
         @Option(help: "Seconds the code stays valid (default: the server's, 600).") var validFor: Int?
 
         func run() async throws {

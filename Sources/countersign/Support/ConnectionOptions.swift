@@ -4,7 +4,10 @@ import Foundation
 
 /// Where the admin API is and how to prove the right to use it.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "The server's URL (default: $COUNTERSIGN_SERVER, else http://127.0.0.1:8180).")
+    @Option(
+        help:
+            "The server's URL (default: $COUNTERSIGN_SERVER, else https://127.0.0.1:8180, where development mode listens)."
+    )
     var server: String?
 
     @Option(help: "An admin token (default: $COUNTERSIGN_TOKEN).")
@@ -31,7 +34,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The flag, else COUNTERSIGN_SERVER, else the local default.
     static func serverURL(_ flag: String?) throws -> URL {
-        let address = flag ?? ProcessInfo.processInfo.environment["COUNTERSIGN_SERVER"] ?? "http://127.0.0.1:8180"
+        let address = flag ?? ProcessInfo.processInfo.environment["COUNTERSIGN_SERVER"] ?? "https://127.0.0.1:8180"
         guard let url = URL(string: address), ["http", "https"].contains(url.scheme ?? "") else {
             throw ValidationError("--server '\(address)' is not an http or https URL")
         }
@@ -41,7 +44,10 @@ struct ConnectionOptions: ParsableArguments {
 
 /// Where the auth API is and the client API key that may use it (what an application holds).
 struct ClientConnectionOptions: ParsableArguments {
-    @Option(help: "The server's URL (default: $COUNTERSIGN_SERVER, else http://127.0.0.1:8180).")
+    @Option(
+        help:
+            "The server's URL (default: $COUNTERSIGN_SERVER, else https://127.0.0.1:8180, where development mode listens)."
+    )
     var server: String?
 
     @Option(help: "A client API key from 'countersign client create' (default: $COUNTERSIGN_API_KEY).")

@@ -59,7 +59,8 @@ struct DevWorkspace {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         return try Executables.start(
             "countersign", arguments,
-            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(environment) { $1 })
+            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(caEnvironment) { $1 }
+                .merging(environment) { $1 })
     }
 
     func phone(_ arguments: [String]) throws -> Executables.Result {
@@ -67,7 +68,7 @@ struct DevWorkspace {
             "countersign-phone", arguments,
             environment: [
                 PhoneState.homeVariable: phonesDirectory.path, PushGatewayAPI.controlURLVariable: controlURL,
-            ])
+            ].merging(caEnvironment) { $1 })
     }
 
     func phoneState(_ phone: String) throws -> PhoneState {
@@ -83,6 +84,15 @@ struct DevWorkspace {
         #expect(paired.status == 0, "\(paired.errors)")
         return try phoneState(user).account(named: nil)
     }
+
+    /// COUNTERSIGN_CA_FILE naming development mode's CA, once the server has made it.
+    var caEnvironment: [String: String] {
+        let path = dataDirectory.appendingPathComponent("tls/ca.pem").path
+        return FileManager.default.fileExists(atPath: path) ? ["COUNTERSIGN_CA_FILE": path] : [:]
+    }
+
+    /// The same, as `NAME='value' ` for a shell command line.
+    var caShellPrefix: String { caEnvironment.map { "\($0.key)='\($0.value)' " }.joined() }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }

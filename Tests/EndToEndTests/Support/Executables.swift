@@ -1,3 +1,4 @@
+import CountersignClient
 import Foundation
 
 #if canImport(Glibc)
@@ -112,7 +113,16 @@ final class ServerProcess {
     let dataDirectory: URL
     let logURL: URL
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// https when the server said it listens on https (development mode's own TLS, or --tls-cert).
+    var url: String { (log.contains("is listening on https://") ? "https" : "http") + "://127.0.0.1:\(port)" }
+    /// What a client in this test process trusts to reach the server.
+    var trust: ServerTrust { .from(caFile: caFile) }
+
+    /// Development mode's CA, which clients of this server must trust; nil without one.
+    var caFile: String? {
+        let path = dataDirectory.appendingPathComponent("tls/ca.pem").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     /// `extraArguments` defaults to development mode with the gateway emulator on free ports, so tests
