@@ -149,6 +149,10 @@ extension APIError {
         case .keyNotFound(let key, let context):
             let parent = path(context.codingPath)
             return "the field '\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)' is required"
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty,
+            .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            // The body itself is an array, a string, a number or null where an object belongs.
+            return "the request body must be a JSON object"
         case .typeMismatch(let type, let context):
             return "the field '\(path(context.codingPath))' must be \(describe(type))"
         case .valueNotFound(let type, let context):

@@ -45,7 +45,8 @@ struct ClusterWorkspace {
 
     /// Starts node `index` (1-based) on `databaseURL`; the last of `count` runs `--dev`.
     func startNode(_ index: Int, of count: Int, port: Int? = nil, extra: [String] = []) async throws -> ServerProcess {
-        let devArguments = index == count ? dev.serverArguments : []
+        // Every node speaks plain HTTP on loopback, the development one too, so one client reaches all.
+        let devArguments = index == count ? dev.serverArguments + ["--dev-plain-http"] : []
         let node = try ServerProcess(
             dataDirectory: folder(index).appendingPathComponent("data"), port: port,
             extraArguments: ["--database", databaseURL, "--node-name", "node\(index)"] + devArguments + extra,
