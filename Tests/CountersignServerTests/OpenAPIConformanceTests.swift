@@ -13,34 +13,6 @@ import Testing
 /// refusal, the API's JSON error body.
 @Suite("docs/openapi.yaml against what the server answers")
 struct OpenAPIConformanceTests {
-    /// `METHOD /path` → the statuses documented for it.
-    static func documentedStatuses() throws -> [String: Set<Int>] {
-        let text = try String(contentsOf: OpenAPIDocumentTests.documentURL, encoding: .utf8)
-        var statuses: [String: Set<Int>] = [:]
-        var path: String?
-        var operation: String?
-        var inPaths = false
-        let methods: Set<String> = ["get", "put", "post", "delete", "patch"]
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("paths:") { inPaths = true; continue }
-            if inPaths, let first = line.first, first != " ", first != "#" { inPaths = false }
-            guard inPaths else { continue }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            let indent = line.prefix(while: { $0 == " " }).count
-            if indent == 2, trimmed.hasPrefix("/") {
-                path = String(trimmed.dropLast())
-                operation = nil
-            } else if indent == 4, let path, methods.contains(String(trimmed.dropLast())) {
-                operation = "\(trimmed.dropLast().uppercased()) \(path)"
-                statuses[operation ?? "", default: []] = []
-            } else if indent == 8, let operation, trimmed.hasPrefix("\""), let code = Int(trimmed.dropFirst().prefix(3))
-            {
-                statuses[operation, default: []].insert(code)
-            }
-        }
-        return statuses
-    }
-
     /// A small, seeded generator: the same seed gives the same requests, so a failure can be replayed.
     struct SplitMix: RandomNumberGenerator {
         var state: UInt64
@@ -113,7 +85,7 @@ struct OpenAPIConformanceTests {
         "random requests to every documented operation get a documented status, never a 5xx, and refusals carry the JSON error body",
         arguments: [20_261_201, 7, 424_242] as [UInt64])
     func randomRequests(seed: UInt64) async throws {
-        let documented = try Self.documentedStatuses()
+        let documented = try OpenAPIDocumentTests.documentedStatuses()
         #expect(documented.count > 40)
         let server = try await TestServer.make()
         let surprises = try await server.makeApplication().test(.router) { client in

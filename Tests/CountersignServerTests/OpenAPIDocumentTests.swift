@@ -10,11 +10,15 @@ struct OpenAPIDocumentTests {
         .appendingPathComponent("docs/openapi.yaml")
 
     /// `METHOD /path` for every operation in the document, with `{name}` parameters.
-    static func documentedOperations() throws -> Set<String> {
+    static func documentedOperations() throws -> Set<String> { Set(try documentedStatuses().keys) }
+
+    /// `METHOD /path` → the statuses documented for it.
+    static func documentedStatuses() throws -> [String: Set<Int>] {
         let text = try String(contentsOf: documentURL, encoding: .utf8)
-        var operations: Set<String> = []
+        var statuses: [String: Set<Int>] = [:]
+        var path: String?
+        var operation: String?
         var inPaths = false
-        var currentPath: String?
         let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("paths:") { inPaths = true; continue }
@@ -22,15 +26,18 @@ struct OpenAPIDocumentTests {
             guard inPaths else { continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             let indent = line.prefix(while: { $0 == " " }).count
-            if indent == 2, trimmed.hasPrefix("/"), trimmed.hasSuffix(":") {
-                currentPath = String(trimmed.dropLast())
-            } else if indent == 4, let path = currentPath, trimmed.hasSuffix(":"),
-                methods.contains(String(trimmed.dropLast()))
+            if indent == 2, trimmed.hasPrefix("/") {
+                path = String(trimmed.dropLast())
+                operation = nil
+            } else if indent == 4, let path, methods.contains(String(trimmed.dropLast())) {
+                operation = "\(trimmed.dropLast().uppercased()) \(path)"
+                statuses[operation ?? "", default: []] = []
+            } else if indent == 8, let operation, trimmed.hasPrefix("\""), let code = Int(trimmed.dropFirst().prefix(3))
             {
-                operations.insert("\(trimmed.dropLast().uppercased()) \(path)")
+                statuses[operation, default: []].insert(code)
             }
         }
-        return operations
+        return statuses
     }
 
     @Test("every served route is documented, and every documented route is served")
