@@ -67,7 +67,7 @@ struct AppPasswordCommand: AsyncParsableCommand {
         func run() async throws {
             let result = try await connection.makeClient().request(
                 "DELETE", "/v1/users/\(user.pathSegment)/app-passwords", as: DeletedAppPasswords.self)
-            print("Deleted \(result.deleted) app passwords of '\(user)'")
+            print("Deleted \(counted(result.deleted, "app password")) of '\(user)'")
         }
     }
 }

@@ -26,7 +26,7 @@ struct ReactivateCommand: AsyncParsableCommand {
         print("Re-activated with provider '\(result.activation.provider)' (was '\(result.previousProvider)').")
         print("Activation id: \(result.activation.id)")
         print(
-            "\(result.usersToRepair) users and \(result.devicesInvalidated) mobile-app pairings must re-pair; \(result.signInsEnded) waiting push sign-ins ended."
+            "\(counted(result.usersToRepair, "user")) and \(counted(result.devicesInvalidated, "mobile-app pairing")) must re-pair; \(counted(result.signInsEnded, "waiting push sign-in")) ended."
         )
         if result.tenantChanged {
             print("The new provider is in another tenant: settings start from its own, not the old provider's.")
@@ -103,7 +103,8 @@ struct RepairCampaignCommand: AsyncParsableCommand {
                 var table = TextTable("USER", "STATUS")
                 for status in statuses { table.add(status.user, status.repaired ? "re-paired" : "pending") }
                 let done = statuses.filter(\.repaired).count
-                return table.rendered + "\n\(done) of \(statuses.count) users have re-paired."
+                return table.rendered
+                    + "\n\(done) of \(counted(statuses.count, "user")) \(done == 1 ? "has" : "have") re-paired."
             }
         }
     }

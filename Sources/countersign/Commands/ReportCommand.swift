@@ -140,6 +140,6 @@ struct PruneCommand: AsyncParsableCommand {
         }
         let result = try await connection.makeClient().request(
             "POST", "/v1/log/prune", body: PruneLogRequest(before: date), as: PruneLogResult.self)
-        print("Deleted \(result.deleted) rows older than \(result.before.formatted(.iso8601))")
+        print("Deleted \(counted(result.deleted, "row")) older than \(result.before.formatted(.iso8601))")
     }
 }

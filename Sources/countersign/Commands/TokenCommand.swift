@@ -41,7 +41,7 @@ struct TokenCommand: AsyncParsableCommand {
             }
             let data = try Data(contentsOf: url)
             let seeds = try parse(data)
-            progress("Read \(seeds.count) tokens from \(file); storing them...")
+            progress("Read \(counted(seeds.count, "token")) from \(file); storing them...")
             var client = try connection.makeClient()
             // Storing a few hundred thousand tokens in one transaction takes a while.
             client.timeout = 600
@@ -51,7 +51,9 @@ struct TokenCommand: AsyncParsableCommand {
                     "POST", "/v1/tokens", body: ImportTokensRequest(tokens: seeds.map(ImportedToken.init)),
                     as: ImportTokensResult.self)
                 : try await importInParts(seeds, client: client)
-            print("Imported \(result.imported) tokens. Assign them with 'countersign token assign SERIAL USER'.")
+            print(
+                "Imported \(counted(result.imported, "token")). Assign them with 'countersign token assign SERIAL USER'."
+            )
         }
 
         /// Opens an import, sends it part by part, and commits it; on any refusal the import is
@@ -65,7 +67,7 @@ struct TokenCommand: AsyncParsableCommand {
                     let part = seeds[start..<min(seeds.count, start + size)].map(ImportedToken.init)
                     let staged = try await client.request(
                         "POST", "\(path)/tokens", body: ImportTokensRequest(tokens: part), as: StagedTokensResult.self)
-                    progress("Sent \(staged.staged) of \(seeds.count) tokens...")
+                    progress("Sent \(staged.staged) of \(counted(seeds.count, "token"))...")
                 }
                 return try await client.request("POST", "\(path)/commit", as: ImportTokensResult.self)
             } catch {
@@ -94,7 +96,7 @@ struct TokenCommand: AsyncParsableCommand {
                     decryption.preSharedKey = bytes
                 }
                 return try PSKC.parse(data, decryption: decryption) { count in
-                    progress("Read \(count) tokens...")
+                    progress("Read \(counted(count, "token"))...")
                 }
             }
         }

@@ -114,8 +114,10 @@ struct UserCommand: AsyncParsableCommand {
                 "POST", "/v1/users/\(name.pathSegment)/reset", as: UserResetResult.self)
             print(
                 """
-                User '\(name)' is reset: \(result.devicesRemoved) paired apps removed, \(result.appPasswordsDeleted) app passwords deleted, \
-                \(result.pendingSignInsEnded) pending sign-ins ended, \(result.activationCodesRevoked) unused activation codes revoked.
+                User '\(name)' is reset: \(counted(result.devicesRemoved, "paired app")) removed, \
+                \(counted(result.appPasswordsDeleted, "app password")) deleted, \
+                \(counted(result.pendingSignInsEnded, "pending sign-in")) ended, \
+                \(counted(result.activationCodesRevoked, "unused activation code")) revoked.
                 Hardware tokens stay assigned. Pair the phone again with 'countersign user pair \(name)'.
                 """)
         }

@@ -80,3 +80,8 @@ extension Date {
 extension Optional where Wrapped == String {
     var orDash: String { self ?? "-" }
 }
+
+/// A count with its noun in the number that agrees with it: "1 token", "2 tokens", "0 tokens".
+func counted(_ count: Int, _ singular: String, plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+}
