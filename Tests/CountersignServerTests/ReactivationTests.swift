@@ -57,7 +57,8 @@ struct ReactivationTests {
             #expect(listed.first?.statusReason == "server re-activated")
             let next = try #require(try await setup.server.store.markSupersededDevices(after: .start))
             #expect(try await setup.server.store.markSupersededDevices(after: next) == nil)
-            let swept = try #require(try await setup.server.store.devices(user: "alice").first)
+            let swept = try #require(
+                try await setup.server.store.devices(user: "alice", page: PageRequest()).items.first)
             #expect(swept.status == .invalidated)
             #expect(swept.statusReason == "server re-activated")
 

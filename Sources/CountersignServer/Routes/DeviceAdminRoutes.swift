@@ -7,7 +7,12 @@ struct DeviceAdminRoutes {
     func register(on group: RouterGroup<CountersignRequestContext>) {
         group.get("devices") { request, _ in
             let user = request.uri.queryParameters["user"].map(String.init)
-            return try JSONResponse.make(try await environment.store.devices(user: user))
+            let page = try PagedResponse.request(request)
+            if let after = page.after, Int64(after) == nil {
+                throw APIError.invalid("after must be the whole number a Link header gave")
+            }
+            return try PagedResponse.make(
+                try await environment.store.devices(user: user, page: page).map(\.httpView), for: request)
         }
 
         group.get("devices/:id") { _, context in

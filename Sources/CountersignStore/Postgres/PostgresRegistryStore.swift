@@ -329,23 +329,31 @@ public final class PostgresRegistryStore: RegistryStore, RecordViews {
 
     // MARK: Devices
 
-    public func devices(user: String?) async throws -> [Device] {
+    public func devices(user: String?, page: PageRequest) async throws -> Page<Device> {
         try await database.read { s in
             let current = try await Self.currentActivation(s)?.id
+            // seq is the order of pairing, and a key no two devices share.
+            var sql = """
+                SELECT device.*, "user".name AS user_name FROM device JOIN "user" ON "user".id = device.user_id
+                WHERE device.seq > ?
+                """
+            var values: [SQLValue] = [page.after.flatMap { Int64($0) } ?? 0]
             if let user {
-                let userRecord = try await Self.userRecord(named: user, s)
-                return try await s.fetch(
-                    DeviceRecord.self, "SELECT * FROM device WHERE user_id = ? ORDER BY created_at, seq",
-                    [userRecord.id]
-                ).map { Self.deviceView($0, userName: userRecord.name, currentActivationId: current) }
+                _ = try await Self.userRecord(named: user, s)
+                sql += " AND \"user\".name = ?"
+                values.append(user)
             }
-            var names: [Int64: String] = [:]
-            for row in try await s.rows("SELECT id, name FROM \"user\"") {
-                names[try row[0].decode(Int64.self)] = try row[1].decode(String.self)
+            sql += " ORDER BY device.seq LIMIT ?"
+            values.append(page.limit + 1)
+            let rows = try await s.rows(sql, values).map { row in
+                (
+                    key: try row["seq"].decode(Int64.self),
+                    device: Self.deviceView(
+                        try DeviceRecord(from: PostgresRowDecoder(row: row)),
+                        userName: try row["user_name"].decode(String.self), currentActivationId: current)
+                )
             }
-            return try await s.fetch(DeviceRecord.self, "SELECT * FROM device ORDER BY created_at, seq").map {
-                Self.deviceView($0, userName: names[$0.userId] ?? "?", currentActivationId: current)
-            }
+            return page.page(of: rows) { String($0.key) }.map(\.device)
         }
     }
 

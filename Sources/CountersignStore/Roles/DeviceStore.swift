@@ -7,7 +7,9 @@ public protocol DeviceStore: Sendable {
     func createActivationCode(user: String, codeHash: String, expiresAt: Date, now: Date) async throws
     /// Spends an activation code and stores the device it pairs, atomically: either both happen or neither.
     func redeemActivationCode(codeHash: String, device: NewDevice, now: Date) async throws -> PairedDevice
-    func devices(user: String?) async throws -> [Device]
+    /// One page of the paired apps, or of one user's, in the order they were paired. The page key
+    /// is the device's place in that order (a whole number), not its id.
+    func devices(user: String?, page: PageRequest) async throws -> Page<Device>
     func device(id: String) async throws -> Device
     func deviceCredentials(id: String) async throws -> DeviceCredentials
     func deviceOATHSecret(id: String) async throws -> [UInt8]

@@ -252,19 +252,29 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Devices
 
-    public func devices(user: String?) async throws -> [Device] {
+    public func devices(user: String?, page: PageRequest) async throws -> Page<Device> {
         try await pool.read { db in
             let current = try Self.currentActivation(db)?.id
+            // rowid is the order of pairing, and a key no two devices share.
+            var sql =
+                "SELECT device.*, device.rowid AS page_key, user.name AS user_name FROM device "
+                + "JOIN user ON user.id = device.user_id WHERE device.rowid > ?"
+            var arguments: StatementArguments = [page.after.flatMap { Int64($0) } ?? 0]
             if let user {
-                let userRecord = try Self.userRecord(named: user, db)
-                return try DeviceRecord.filter(Column("user_id") == userRecord.id).order(Column("created_at"))
-                    .fetchAll(db).map { Self.deviceView($0, userName: userRecord.name, currentActivationId: current) }
+                _ = try Self.userRecord(named: user, db)
+                sql += " AND user.name = ?"
+                _ = arguments.append(contentsOf: [user])
             }
-            let names = try Dictionary(
-                UserRecord.fetchAll(db).map { ($0.id ?? 0, $0.name) }, uniquingKeysWith: { first, _ in first })
-            return try DeviceRecord.order(Column("created_at")).fetchAll(db).map {
-                Self.deviceView($0, userName: names[$0.userId] ?? "?", currentActivationId: current)
+            sql += " ORDER BY device.rowid LIMIT ?"
+            _ = arguments.append(contentsOf: [page.limit + 1])
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                (
+                    key: row["page_key"] as Int64,
+                    device: Self.deviceView(
+                        try DeviceRecord(row: row), userName: row["user_name"], currentActivationId: current)
+                )
             }
+            return page.page(of: rows) { String($0.key) }.map(\.device)
         }
     }
 

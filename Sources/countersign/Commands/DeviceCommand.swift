@@ -15,7 +15,7 @@ struct DeviceCommand: AsyncParsableCommand {
         func run() async throws {
             let query =
                 user.map { "?user=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
-            let devices = try await connection.makeClient().request("GET", "/v1/devices\(query)", as: [DeviceView].self)
+            let devices = try await connection.makeClient().requestAll("/v1/devices\(query)", as: DeviceView.self)
             try output.print(devices) { devices in
                 var table = TextTable("ID", "USER", "PLATFORM", "STATUS", "NAME", "LAST SEEN")
                 for device in devices {

@@ -101,7 +101,7 @@ struct TestServer {
     }
 
     func deviceCount() async throws -> Int {
-        try await store.devices(user: nil).count
+        try await store.devices(user: nil, page: PageRequest()).items.count
     }
 
     func userCount() async throws -> Int {

@@ -19,7 +19,40 @@ struct DeviceStoreContract {
         await #expect(throws: StoreError.activationCodeUsed) {
             try await store.redeemActivationCode(codeHash: "h1", device: fixture.newDevice(), now: fixture.now)
         }
-        #expect(try await store.devices(user: "alice").count == 1)
+        #expect(try await store.devices(user: "alice", page: PageRequest()).items.count == 1)
+    }
+
+    @Test(
+        "paired apps are listed a page at a time in the order they were paired, for everyone or one user",
+        arguments: StoreBackend.allCases)
+    func paged(_ backend: StoreBackend) async throws {
+        let fixture = try await ContractStore.seeded(backend)
+        let store = fixture.store
+        _ = try await store.createUser(NewUser(name: "bob"), now: fixture.now)
+        var paired: [String] = []
+        for (index, user) in ["alice", "bob", "alice", "bob", "alice"].enumerated() {
+            try await store.createActivationCode(
+                user: user, codeHash: "p\(index)", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
+            paired.append(
+                try await store.redeemActivationCode(
+                    codeHash: "p\(index)", device: fixture.newDevice(), now: fixture.now
+                )
+                .device.id)
+        }
+        var seen: [String] = []
+        var page = PageRequest(limit: 2)
+        while true {
+            let answer = try await store.devices(user: nil, page: page)
+            seen += answer.items.map(\.id)
+            guard let next = answer.nextAfter else { break }
+            page.after = next
+        }
+        #expect(seen == paired)
+        let alices = try await store.devices(user: "alice", page: PageRequest(limit: 2))
+        #expect(alices.items.map(\.id) == [paired[0], paired[2]])
+        let rest = try await store.devices(user: "alice", page: PageRequest(after: alices.nextAfter, limit: 2))
+        #expect(rest.items.map(\.id) == [paired[4]] && rest.nextAfter == nil)
+        #expect(rest.items.allSatisfy { $0.user == "alice" })
     }
 
     @Test("expired and unknown codes store nothing", arguments: StoreBackend.allCases)
@@ -35,7 +68,7 @@ struct DeviceStoreContract {
         await #expect(throws: StoreError.unknownActivationCode) {
             try await store.redeemActivationCode(codeHash: "nope", device: fixture.newDevice(), now: fixture.now)
         }
-        #expect(try await store.devices(user: nil).isEmpty)
+        #expect(try await store.devices(user: nil, page: PageRequest()).items.isEmpty)
     }
 
     @Test("a disabled user can neither get nor redeem a code", arguments: StoreBackend.allCases)
@@ -89,7 +122,7 @@ struct DeviceStoreContract {
             user: "alice", codeHash: "h2", expiresAt: fixture.now.addingTimeInterval(600), now: fixture.now)
         try await store.deleteUser("alice")
         await #expect(throws: StoreError.userNotFound("alice")) { try await store.user(named: "alice") }
-        #expect(try await store.devices(user: nil).isEmpty)
+        #expect(try await store.devices(user: nil, page: PageRequest()).items.isEmpty)
         let counts = try await store.counts()
         #expect(counts.users == 0 && counts.devices == 0 && counts.activeDevices == 0)
         // A new alice inherits nothing: the old code is gone with the old user.
