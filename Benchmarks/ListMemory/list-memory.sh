@@ -68,7 +68,11 @@ memory() { awk '/^VmRSS|^VmHWM/ {printf "%s %d MB  ", $1, $2 / 1024}' "/proc/$se
 echo "before the import:       $(memory)"
 import_before=$(cpu_ticks)
 import_start=$(date +%s.%N)
-"$cs" token import "$work/tokens.csv" >/dev/null 2>"$work/import.log" || { cat "$work/import.log" >&2; exit 1; }
+# The command line's own peak memory, when GNU time is there to tell it.
+timer=() && [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%M" -o "$work/import.rss")
+"${timer[@]}" "$cs" token import "$work/tokens.csv" >/dev/null 2>"$work/import.log" \
+  || { cat "$work/import.log" >&2; exit 1; }
+[ -s "$work/import.rss" ] && echo "import (command line):   peak RSS $(( $(tail -1 "$work/import.rss") / 1024 )) MB"
 python3 - "$import_before" "$(cpu_ticks)" "$clock_ticks" "$tokens" "$import_start" "$(date +%s.%N)" <<'PY'
 import sys
 before, after, hz, tokens, start, end = map(float, sys.argv[1:])
