@@ -1,18 +1,25 @@
 import CountersignCore
 import CountersignPhoneKit
 import Foundation
+import Synchronization
 import Testing
 
 /// A temporary folder holding a `countersign server --dev` data directory and the simulated phones,
 /// with helpers that run the operator's command line and `countersign-phone` against them.
 struct DevWorkspace {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("countersign-e2e-\(UUID().uuidString)")
-    let gatewayPort: Int
-    let controlPort: Int
+    /// The gateway emulator's two ports: picked again when a start finds one taken.
+    private let gatewayPorts: GatewayPorts
+    var gatewayPort: Int { gatewayPorts.current.withLock { $0.gateway } }
+    var controlPort: Int { gatewayPorts.current.withLock { $0.control } }
+
+    final class GatewayPorts: Sendable {
+        let current: Mutex<(gateway: Int, control: Int)>
+        init(_ ports: (Int, Int)) { current = Mutex(ports) }
+    }
 
     init() throws {
-        gatewayPort = try Executables.freePort()
-        controlPort = try Executables.freePort()
+        gatewayPorts = GatewayPorts((try Executables.freePort(), try Executables.freePort()))
     }
 
     var dataDirectory: URL { folder.appendingPathComponent("data") }
@@ -23,7 +30,7 @@ struct DevWorkspace {
     }
 
     /// A port found free can be taken by another test's connection before the server binds it; a
-    /// server given no port is then started again on another.
+    /// server given no port is then started again on another, with new ports for its gateway too.
     func startServer(port: Int? = nil, extraArguments: [String] = []) async throws -> ServerProcess {
         var attempt = 1
         while true {
@@ -38,6 +45,8 @@ struct DevWorkspace {
                 attempt += 1
                 // The failed server's gateway child notices its parent is gone and frees its ports.
                 try await Task.sleep(for: .seconds(2))
+                let fresh = (try Executables.freePort(), try Executables.freePort())
+                gatewayPorts.current.withLock { $0 = fresh }
             }
         }
     }
