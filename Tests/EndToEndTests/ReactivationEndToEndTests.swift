@@ -104,6 +104,16 @@ struct ReactivationEndToEndTests {
         #expect(bobs.output.contains("no longer accepted"), "\(bobs.output)")
         let bobsAccount = try workspace.phoneState("bob").account(named: nil)
         #expect(bobsAccount.isInvalidated)
+        // --offline asks no server: what was learnt stays, what was not is unknown (null).
+        func offlineStanding(_ phone: String) throws -> [Bool?] {
+            let listed = try workspace.phone(["accounts", "--phone", phone, "--offline", "--format", "json"])
+            let rows = try #require(
+                try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+            return rows.map { $0["accepted"] as? Bool }
+        }
+        #expect(try offlineStanding("bob") == [false])
+        #expect(try offlineStanding("ann") == [nil])
+        #expect(try !workspace.phoneState("ann").account(named: nil).isInvalidated)
 
         // The same phone then pairs Carol; answering a sign-in without naming an account passes
         // Bob's ended one by.

@@ -20,8 +20,11 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(code): \(message)" }
 
+    /// The body every refusal carries: `{"error": {"code": …, "message": …}}`.
+    func encodedBody() throws -> Data { try JSONEncoder().encode(ErrorBody(code: code, message: message)) }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(ErrorBody(code: code, message: message))
+        let body = try encodedBody()
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter {
             // An HTTP-date rather than seconds, so the header is right whatever clock the server runs on.

@@ -38,7 +38,7 @@ final class ParserRefusalHandler: ChannelDuplexHandler, RemovableChannelHandler 
             return
         }
         let refusal = Self.refusal(for: parserError)
-        let body = (try? JSONEncoder().encode(ErrorBody(code: refusal.code, message: refusal.message))) ?? Data()
+        let body = (try? refusal.encodedBody()) ?? Data()
         let head = HTTPResponse(
             status: refusal.status,
             headerFields: [

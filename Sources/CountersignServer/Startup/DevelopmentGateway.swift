@@ -26,7 +26,11 @@ public struct DevelopmentGateway {
     let settings: ProviderPushSettings
     let telephony: TelephonySettings
 
-    static func start(dataDirectory: URL, port: Int, controlPort: Int) async throws -> DevelopmentGateway {
+    /// `serverCA` is the CA of this server's own certificate, when development mode made one: the
+    /// gateway trusts it when it posts a call's keys back.
+    static func start(dataDirectory: URL, port: Int, controlPort: Int, serverCA: String? = nil) async throws
+        -> DevelopmentGateway
+    {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("countersign-phone")
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
@@ -46,10 +50,9 @@ public struct DevelopmentGateway {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
-        // Calls' keys are posted back to this server: over TLS, the gateway trusts its CA.
+        // Calls' keys are posted back to this server: over development TLS, the gateway trusts its CA.
         var environment = ProcessInfo.processInfo.environment
-        let serverCA = dataDirectory.appendingPathComponent("tls/ca.pem").path
-        if FileManager.default.fileExists(atPath: serverCA) { environment["COUNTERSIGN_CA_FILE"] = serverCA }
+        environment["COUNTERSIGN_CA_FILE"] = serverCA ?? environment["COUNTERSIGN_CA_FILE"]
         process.environment = environment
         try process.run()
 

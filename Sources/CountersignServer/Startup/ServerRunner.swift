@@ -83,9 +83,11 @@ public struct ServerRunner: Sendable {
 
         let directory = try DataDirectory(path: options.dataPath)
         var tls = options.tls
+        var developmentCA: String?
         if tls == nil, options.development, options.developmentTLS {
             let files = try DevelopmentTLS.prepare(in: directory.url.appendingPathComponent("tls"))
             tls = (files.certificate, files.key)
+            developmentCA = files.authority
             output(
                 "Development mode: TLS with a local CA; clients trust it with --ca-file \(files.authority) (or COUNTERSIGN_CA_FILE)"
             )
@@ -140,7 +142,8 @@ public struct ServerRunner: Sendable {
         if options.development {
             try await ensureDevelopmentActivation(environment)
             let started = try await DevelopmentGateway.start(
-                dataDirectory: directory.url, port: options.gatewayPort, controlPort: options.gatewayControlPort)
+                dataDirectory: directory.url, port: options.gatewayPort, controlPort: options.gatewayControlPort,
+                serverCA: developmentCA)
             gateway = started
             if try await environment.store.currentActivation()?.provider == Self.developmentProvider {
                 try await Administration(environment: environment)

@@ -96,8 +96,7 @@ struct DevWorkspace {
 
     /// COUNTERSIGN_CA_FILE naming development mode's CA, once the server has made it.
     var caEnvironment: [String: String] {
-        let path = dataDirectory.appendingPathComponent("tls/ca.pem").path
-        return FileManager.default.fileExists(atPath: path) ? ["COUNTERSIGN_CA_FILE": path] : [:]
+        ServerProcess.developmentCA(in: dataDirectory).map { ["COUNTERSIGN_CA_FILE": $0] } ?? [:]
     }
 
     /// The same, as `NAME='value' ` for a shell command line.

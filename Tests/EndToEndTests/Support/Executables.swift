@@ -119,7 +119,10 @@ final class ServerProcess {
     var trust: ServerTrust { .from(caFile: caFile) }
 
     /// Development mode's CA, which clients of this server must trust; nil without one.
-    var caFile: String? {
+    var caFile: String? { Self.developmentCA(in: dataDirectory) }
+
+    /// Where development mode keeps its CA in a data folder, once it has made it.
+    static func developmentCA(in dataDirectory: URL) -> String? {
         let path = dataDirectory.appendingPathComponent("tls/ca.pem").path
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
