@@ -4,10 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNTERSIGN_FOR_TESTS=1 ./scripts/ensure-system-packages.sh
-# A RADIUS client from PyPI (pyrad, which checks the replies' Message-Authenticator), in its own venv.
-if ! .build/python/bin/python -c 'import pyrad' 2>/dev/null; then
+# From PyPI, in a venv of the suite's own: a RADIUS client (pyrad, which checks the replies'
+# Message-Authenticator) and an OpenAPI fuzzer (schemathesis, which checks docs/openapi.yaml against
+# a running server).
+if ! .build/python/bin/python -c 'import pyrad' 2>/dev/null || [ ! -x .build/python/bin/st ]; then
   python3 -m venv .build/python
-  .build/python/bin/pip install --quiet 'pyrad==2.6.0'
+  .build/python/bin/pip install --quiet 'pyrad==2.6.0' 'schemathesis==4.32.5'
 fi
 
 swift build --build-tests

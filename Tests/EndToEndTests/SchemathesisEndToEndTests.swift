@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// schemathesis (PyPI), an OpenAPI fuzzer independent of this project, run against a development
+/// server over TLS from docs/openapi.yaml: every answer must be no 5xx, a documented status, the
+/// documented content type and headers, and a body that matches the documented schema.
+@Suite("schemathesis against docs/openapi.yaml and a running server")
+struct SchemathesisEndToEndTests {
+    static let document = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("docs/openapi.yaml")
+
+    /// Credentials for the document's two bearer schemes, and names and ids that exist on the
+    /// server, offered to the generator half the time so that successful answers are checked too.
+    static func configuration(deviceId: String, transactionId: String) -> String {
+        """
+        [auth.openapi.adminToken]
+        bearer = "${ADMIN_TOKEN}"
+        [auth.openapi.clientKey]
+        bearer = "${CLIENT_KEY}"
+
+        [dictionaries.names]
+        values = ["ann", "local-dev", "vpn", "nas"]
+        [dictionaries.devices]
+        values = ["\(deviceId)"]
+        [dictionaries.transactions]
+        values = ["\(transactionId)"]
+
+        [parameters]
+        "path.name" = { dictionary = "names", probability = 0.5 }
+        "path.id" = { dictionary = "devices", probability = 0.3 }
+        "path.txid" = { dictionary = "transactions", probability = 0.3 }
+        "query.user" = { dictionary = "names", probability = 0.5 }
+
+        """
+    }
+
+    @Test("schemathesis finds no 5xx, no undocumented status and no answer outside its schema")
+    func schemathesisRun() async throws {
+        let workspace = try DevWorkspace()
+        defer { workspace.remove() }
+        let schemathesis =
+            ProcessInfo.processInfo.environment["COUNTERSIGN_SCHEMATHESIS"]
+            ?? Executables.directory.appendingPathComponent("../../python/bin/st").standardized.path
+        try #require(
+            FileManager.default.isExecutableFile(atPath: schemathesis), "run ./scripts/test.sh: it makes the venv")
+
+        let server = try await workspace.startServer()
+        let account = try workspace.pairPhone(server, user: "ann", platform: "apns")
+        let client = try workspace.admin(server, ["client", "create", "vpn"])
+        let clientKey = try #require(client.output.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
+        let nas = try workspace.admin(
+            server, ["radius-client", "add", "nas", "--address", "127.0.0.1", "--secret", "a-radius-secret-of-24ch"])
+        #expect(nas.status == 0, "\(nas.errors)")
+        let started = try workspace.admin(
+            server, ["auth", "ann", "--no-wait"], environment: ["COUNTERSIGN_API_KEY": clientKey])
+        let transactionId = try #require(
+            started.output.split(separator: "\n").first { $0.hasPrefix("Transaction:") }?
+                .dropFirst("Transaction:".count).trimmingCharacters(in: .whitespaces),
+            "\(started.output)\(started.errors)")
+
+        let configuration = workspace.folder.appendingPathComponent("schemathesis.toml")
+        try Self.configuration(deviceId: account.deviceId, transactionId: transactionId)
+            .write(to: configuration, atomically: true, encoding: .utf8)
+        let adminToken = try String(
+            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try Executables.start(
+            schemathesis,
+            [
+                "--config-file", configuration.path, "run", Self.document.path, "--url", server.url,
+                "--tls-verify", try #require(server.caFile),
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+                "--phases", "examples,coverage,fuzzing", "--max-examples", "8", "--seed", "20261202",
+                // One worker: Python 3.11.7's ast.parse, which hypothesis calls, is not safe in two
+                // threads at once ("AST constructor recursion depth mismatch").
+                "--workers", "1",
+                // Revoking the admin token the run itself uses would leave it nothing but 401s;
+                // admin tokens' revocation has its own end-to-end test.
+                "--exclude-path", "/v1/admin-tokens/{name}",
+            ],
+            environment: ["ADMIN_TOKEN": adminToken, "CLIENT_KEY": clientKey, "NO_COLOR": "1"])
+        // Waiting by polling, not waitUntilExit, keeps the test pool's few threads free.
+        let deadline = ContinuousClock.now + .seconds(600)
+        while run.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }
+        if run.process.isRunning { run.process.terminate() }
+        let result = try run.result()
+        let summary = result.output.split(separator: "\n").suffix(40).joined(separator: "\n")
+        #expect(result.status == 0, "schemathesis found problems:\n\(result.output.suffix(12_000))\(result.errors)")
+        // It did run: thousands of cases over every operation but the excluded one.
+        let generated = result.output.firstMatch(of: /(\d+) generated, (\d+) passed/)
+        #expect(Int(generated?.output.1 ?? "") ?? 0 >= 1000, "\(summary)")
+        #expect(generated?.output.1 == generated?.output.2, "\(summary)")
+        #expect(result.output.contains("Tested: 68"), "\(summary)")
+        #expect(try await server.terminate() == 0)
+    }
+}
