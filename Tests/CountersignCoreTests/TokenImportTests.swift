@@ -179,6 +179,19 @@ import Testing
         #expect(error?.problem.contains("Base32") == true)
     }
 
+    @Test func aFileReadAsBytesStopsAtTheFirstBadRowAndRefusesBytesThatAreNotUTF8() {
+        let good = Array("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30\n".utf8)
+        #expect((try? TokenCSV.parse(bytes: good))?.map(\.serial) == ["TOK-1"])
+        // Latin-1 "é" in a serial: the row that holds it is named, and nothing after it is read.
+        let latin1 = good + Array("TOK-".utf8) + [0xE9] + Array(",GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30\n".utf8)
+        let error = #expect(throws: TokenImportError.self) { try TokenCSV.parse(bytes: latin1) }
+        #expect(error?.location == "row 2" && error?.problem == "a field that is not UTF-8 text")
+        // A bad row ends the reading there: a syntax error further on is not the one reported.
+        let badThenBroken = Array("TOK-1,not-base32!,30\nTOK-2,\"open".utf8)
+        let first = #expect(throws: TokenImportError.self) { try TokenCSV.parse(bytes: badThenBroken) }
+        #expect(first?.location == "row 1" && first?.problem.contains("Base32") == true)
+    }
+
     @Test(arguments: [
         ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,45", "45 s"),
         ("TOK-1,GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ,30,MD5", "MD5"),

@@ -15,25 +15,47 @@ public enum CSVRecords {
 
     public static func parse(_ text: String) throws(SyntaxError) -> [Record] {
         var records: [Record] = []
+        try read(text.utf8) {
+            records.append($0); return true
+        }
+        return records
+    }
+
+    /// Hands each record to `body` as soon as it is read, so that a file of a million rows is never
+    /// held as a million records; `body` returns false to stop reading. Fields must be UTF-8.
+    public static func read(_ bytes: some Collection<UInt8>, _ body: (Record) -> Bool) throws(SyntaxError) {
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result<Void, SyntaxError> { () throws(SyntaxError) in try read(buffer, body) }
+        }
+        switch result {
+        case .some(let outcome): try outcome.get()
+        case .none: try Array(bytes).withUnsafeBufferPointer { buffer throws(SyntaxError) in try read(buffer, body) }
+        }
+    }
+
+    private static func read(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Record) -> Bool) throws(SyntaxError) {
         var fields: [String] = []
         var field: [UInt8] = []
         var inQuotes = false
         var fieldWasQuoted = false
         var line = 1
         var recordLine = 1
-        let bytes = Array(text.utf8)
         var index = 0
 
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
+        func endField() throws(SyntaxError) {
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw SyntaxError(line: line, problem: "a field that is not UTF-8 text")
+            }
+            fields.append(text)
             field.removeAll(keepingCapacity: true)
             fieldWasQuoted = false
         }
-        func endRecord() {
-            endField()
+        /// False once `body` has asked to stop.
+        func endRecord() throws(SyntaxError) -> Bool {
+            try endField()
+            defer { fields.removeAll(keepingCapacity: true) }
             // A blank line is not a record.
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
-            fields.removeAll(keepingCapacity: true)
+            return fields.count == 1 && fields[0].isEmpty ? true : body(Record(line: recordLine, fields: fields))
         }
 
         while index < bytes.count {
@@ -52,7 +74,7 @@ public enum CSVRecords {
                 }
             } else {
                 switch byte {
-                case UInt8(ascii: ","): endField()
+                case UInt8(ascii: ","): try endField()
                 case UInt8(ascii: "\""):
                     guard field.isEmpty, !fieldWasQuoted else {
                         throw SyntaxError(line: line, problem: "a quote inside an unquoted field")
@@ -64,7 +86,7 @@ public enum CSVRecords {
                         throw SyntaxError(line: line, problem: "a carriage return not followed by a line feed")
                     }
                 case UInt8(ascii: "\n"):
-                    endRecord()
+                    guard try endRecord() else { return }
                     line += 1
                     recordLine = line
                 default:
@@ -77,7 +99,6 @@ public enum CSVRecords {
             index += 1
         }
         guard !inQuotes else { throw SyntaxError(line: recordLine, problem: "a quoted field is never closed") }
-        endRecord()
-        return records
+        _ = try endRecord()
     }
 }

@@ -7,34 +7,53 @@ import Foundation
 /// One bad row refuses the whole file, with an error naming the row.
 public enum TokenCSV {
     public static func parse(_ text: String) throws(TokenImportError) -> [TokenSeed] {
-        guard text.utf8.count <= TokenImportLimits.maximumFileBytes else {
+        try parse(bytes: text.utf8)
+    }
+
+    /// Reads the file's bytes as they are, one record at a time: a million-row file costs its
+    /// bytes and its tokens, not a copy as text and a million records besides.
+    public static func parse(bytes: some Collection<UInt8>) throws(TokenImportError) -> [TokenSeed] {
+        guard bytes.count <= TokenImportLimits.maximumFileBytes else {
             throw TokenImportError("file", "larger than \(TokenImportLimits.maximumFileBytes / 1_048_576) MiB")
-        }
-        let records: [CSVRecords.Record]
-        do {
-            records = try CSVRecords.parse(text)
-        } catch {
-            throw TokenImportError("row \(error.line)", error.problem)
         }
         var seeds: [TokenSeed] = []
         var serials: [String: Int] = [:]
-        for (index, record) in records.enumerated() {
-            let first = record.fields[0].trimmingCharacters(in: .whitespaces)
-            if first.hasPrefix("#") { continue }
-            if index == 0, first.lowercased().hasPrefix("serial") { continue }
-            let location = "row \(record.line)"
-            guard seeds.count < TokenImportLimits.maximumTokens else {
-                throw TokenImportError(location, "more than \(TokenImportLimits.maximumTokens) tokens in one file")
+        var refusal: TokenImportError?
+        var isFirst = true
+        do throws(CSVRecords.SyntaxError) {
+            try CSVRecords.read(bytes) { record in
+                defer { isFirst = false }
+                let first = record.fields[0].trimmingCharacters(in: .whitespaces)
+                if first.hasPrefix("#") || (isFirst && first.lowercased().hasPrefix("serial")) { return true }
+                do throws(TokenImportError) {
+                    try add(record, to: &seeds, serials: &serials)
+                    return true
+                } catch {
+                    refusal = error
+                    return false
+                }
             }
-            let seed = try seed(from: record.fields.map { $0.trimmingCharacters(in: .whitespaces) }, location: location)
-            if let earlier = serials[seed.serial.lowercased()] {
-                throw TokenImportError(location, "serial '\(seed.serial)' already appears on row \(earlier)")
-            }
-            serials[seed.serial.lowercased()] = record.line
-            seeds.append(seed)
+        } catch {
+            throw TokenImportError("row \(error.line)", error.problem)
         }
+        if let refusal { throw refusal }
         guard !seeds.isEmpty else { throw TokenImportError("file", "no tokens found") }
         return seeds
+    }
+
+    static func add(_ record: CSVRecords.Record, to seeds: inout [TokenSeed], serials: inout [String: Int])
+        throws(TokenImportError)
+    {
+        let location = "row \(record.line)"
+        guard seeds.count < TokenImportLimits.maximumTokens else {
+            throw TokenImportError(location, "more than \(TokenImportLimits.maximumTokens) tokens in one file")
+        }
+        let seed = try seed(from: record.fields.map { $0.trimmingCharacters(in: .whitespaces) }, location: location)
+        if let earlier = serials[seed.serial.lowercased()] {
+            throw TokenImportError(location, "serial '\(seed.serial)' already appears on row \(earlier)")
+        }
+        serials[seed.serial.lowercased()] = record.line
+        seeds.append(seed)
     }
 
     static func seed(from fields: [String], location: String) throws(TokenImportError) -> TokenSeed {

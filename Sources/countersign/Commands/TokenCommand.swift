@@ -83,10 +83,7 @@ struct TokenCommand: AsyncParsableCommand {
                 guard key == nil, password == nil else {
                     throw ValidationError("--key and --password are for PSKC files")
                 }
-                guard let text = String(data: data, encoding: .utf8) else {
-                    throw ValidationError("\(file) is not UTF-8 text")
-                }
-                return try TokenCSV.parse(text)
+                return try TokenCSV.parse(bytes: data)
             case .pskc:
                 var decryption = PSKCDecryption(password: password)
                 if let key {
