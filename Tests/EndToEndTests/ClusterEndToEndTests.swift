@@ -203,7 +203,7 @@ struct ClusterEndToEndTests {
                 "--database", "postgres://cs:hunter2@127.0.0.1:\(try Executables.freePort())/db?sslmode=disable",
             ],
             environment: key)
-        unreachable.process.waitUntilExit()
+        await unreachable.process.exited()
         #expect(unreachable.process.terminationStatus != 0)
         #expect(unreachable.log.contains("the database is unavailable"), "\(unreachable.log)")
         #expect(!unreachable.log.contains("hunter2"))
@@ -255,7 +255,7 @@ struct ClusterEndToEndTests {
         let untrusted = try ServerProcess(
             dataDirectory: workspace.folder.appendingPathComponent("a"),
             extraArguments: ["--database", byName + "?sslmode=require"], environment: key)
-        untrusted.process.waitUntilExit()
+        await untrusted.process.exited()
         #expect(untrusted.process.terminationStatus != 0)
         #expect(untrusted.log.contains("the database is unavailable"), "\(untrusted.log)")
         #expect(untrusted.log.lowercased().contains("certificate"), "\(untrusted.log)")

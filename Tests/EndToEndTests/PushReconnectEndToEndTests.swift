@@ -33,13 +33,16 @@ struct PushReconnectEndToEndTests {
         }
 
         func waitUntilListening() async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
+            // Generous: the gateway makes its CA and certificate first, beside the whole suite on two cores.
+            let deadline = ContinuousClock.now + .seconds(90)
+            var log = ""
             while ContinuousClock.now < deadline {
-                let log = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+                log = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
                 if log.contains("Gateway control on") { return }
+                guard process.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw ServerFailure(message: "the gateway did not start")
+            throw ServerFailure(message: "the gateway did not start:\n\(log)")
         }
 
         func kill() {

@@ -65,7 +65,7 @@ struct RadiusEndToEndTests {
         let waiting = try radclient.start(["User-Name = \"ann\"", "User-Password = \"whatever\""])
         let approved = try approveOnPhone("ann")
         #expect(approved.output.contains("the sign-in is approved"), "\(approved.output)\(approved.errors)")
-        waiting.process.waitUntilExit()
+        await waiting.process.exited()
         let accepted = Radclient.reply(try waiting.result())
         #expect(accepted.code == "Access-Accept", "\(accepted.output)")
         #expect(accepted.attributes["Message-Authenticator"] != nil, "replies always carry one: \(accepted.output)")
@@ -73,7 +73,7 @@ struct RadiusEndToEndTests {
         let denying = try radclient.start(
             ["User-Name = \"ann\"", "User-Password = \"x\"", "Calling-Station-Id = \"198.51.100.7\""])
         #expect(try approveOnPhone("ann", decision: "deny").status == 0)
-        denying.process.waitUntilExit()
+        await denying.process.exited()
         let denied = Radclient.reply(try denying.result())
         #expect(denied.code == "Access-Reject" && denied.replyMessage == "Denied on the phone.", "\(denied.output)")
         let deniedRow = try #require(try logEntries(server, user: "ann").first)
@@ -216,7 +216,7 @@ struct RadiusEndToEndTests {
 
         let waiting = try radclient.start(["User-Name = \"carol\"", "User-Password = \"right-password,push\""])
         #expect(try approveOnPhone("carol").output.contains("approved"))
-        waiting.process.waitUntilExit()
+        await waiting.process.exited()
         let accepted = Radclient.reply(try waiting.result())
         #expect(accepted.code == "Access-Accept", "\(accepted.output)")
         #expect(accepted.attributes["Filter-Id"] == "vpn-users", "\(accepted.output)")
@@ -226,7 +226,7 @@ struct RadiusEndToEndTests {
         // Denied on the phone: Reject, and the first factor's attributes go nowhere.
         let denying = try radclient.start(["User-Name = \"carol\"", "User-Password = \"right-password,push\""])
         #expect(try approveOnPhone("carol", decision: "deny").status == 0)
-        denying.process.waitUntilExit()
+        await denying.process.exited()
         let denied = Radclient.reply(try denying.result())
         #expect(denied.code == "Access-Reject" && denied.attributes["Filter-Id"] == nil, "\(denied.output)")
 
@@ -234,7 +234,7 @@ struct RadiusEndToEndTests {
         try setClient(server, ["--mode", "push"])
         let pushWaiting = try radclient.start(["User-Name = \"carol\"", "User-Password = \"right-password\""])
         #expect(try approveOnPhone("carol").output.contains("approved"))
-        pushWaiting.process.waitUntilExit()
+        await pushWaiting.process.exited()
         #expect(Radclient.reply(try pushWaiting.result()).attributes["Filter-Id"] == "vpn-users")
 
         let shown = try workspace.admin(server, ["radius-client", "show", "vpn", "--format", "json"])
@@ -328,7 +328,7 @@ struct RadiusEndToEndTests {
 
         let waiting = try nas.start(["User-Name = \"fay\"", "User-Password = \"pw,push\""])
         #expect(try approveOnPhone("fay").output.contains("approved"))
-        waiting.process.waitUntilExit()
+        await waiting.process.exited()
         let accepted = Radclient.reply(try waiting.result())
         #expect(accepted.code == "Access-Accept", "\(accepted.output)")
         let refused = try nas.send(["User-Name = \"fay\"", "User-Password = \"pw,000000\""])

@@ -66,6 +66,13 @@ public final class PostgresDatabase: Sendable {
     /// why (refused, a certificate that does not verify, a wrong password) rather than only that no
     /// connection came: the pool retries quietly.
     static func probe(_ location: PostgresLocation, logger: Logger, timeout: Duration = .seconds(5)) async throws {
+        try await executeAlone(nil, at: location, logger: logger, timeout: timeout)
+    }
+
+    /// Runs `sql` (nothing, for a probe) on a connection of its own, outside any pool, and closes it.
+    static func executeAlone(_ sql: String?, at location: PostgresLocation, logger: Logger, timeout: Duration)
+        async throws
+    {
         if let roots = location.rootCertificates, !FileManager.default.isReadableFile(atPath: roots) {
             throw StoreError.databaseUnavailable("sslrootcert \(roots) cannot be read")
         }
@@ -73,6 +80,12 @@ public final class PostgresDatabase: Sendable {
             let configuration = try PostgresEventChannel.configuration(
                 for: location, applicationName: "countersign", connectTimeout: timeout)
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            do {
+                if let sql { _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
             try await connection.close()
         } catch let error as PSQLError {
             if let message = error.serverInfo?[.message] {

@@ -30,16 +30,14 @@ enum PostgresTestServer {
     /// five seconds to come.
     static let connectionWait = Duration.seconds(60)
 
-    /// One pool for making schemas, shared by every fixture.
-    static let schemaMaker: PostgresDatabase? = location.map {
-        PostgresDatabase(location: $0, logger: .init(label: "contract"), connectionWait: connectionWait)
-    }
-
-    /// A new, empty schema; the location that opens it.
+    /// A new, empty schema; the location that opens it. Each is made on a connection of its own:
+    /// with one pool shared by every fixture, a stall of that pool once failed every PostgreSQL
+    /// test that was waiting on it, all at the same moment.
     static func freshSchema() async throws -> PostgresLocation {
-        guard var location, let schemaMaker else { throw PostgresTestServerMissing() }
+        guard var location else { throw PostgresTestServerMissing() }
         let schema = "contract_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try await schemaMaker.write { s in try await s.execute("CREATE SCHEMA \(schema)") }
+        try await PostgresDatabase.executeAlone(
+            "CREATE SCHEMA \(schema)", at: location, logger: .init(label: "contract"), timeout: connectionWait)
         location.searchPath = schema
         return location
     }

@@ -50,12 +50,35 @@ enum Executables {
 
         /// Waits until what it has printed so far contains `text`; false if `timeout` passes first.
         func waitForOutput(containing text: String, timeout: Duration) async throws -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if output.contains(text) { return true }
-                try await Task.sleep(for: .milliseconds(50))
+            await watchOutput(containing: text, timeout: timeout).seen
+        }
+
+        /// True when `text` appeared while the command was still running: a command that prints as it
+        /// goes, rather than all at exit.
+        func waitForOutputWhileRunning(containing text: String, timeout: Duration) async -> Bool {
+            let watched = await watchOutput(containing: text, timeout: timeout)
+            return watched.seen && watched.wasRunning
+        }
+
+        /// Polls on a thread of its own, not the test pool's: with the pool's two threads held by
+        /// other tests' blocking waits, a poll there can come too late to see a command still running.
+        private func watchOutput(containing text: String, timeout: Duration) async -> (seen: Bool, wasRunning: Bool) {
+            await withCheckedContinuation { continuation in
+                let watcher = Thread {
+                    let deadline = ContinuousClock.now + timeout
+                    while ContinuousClock.now < deadline {
+                        // Output first, then the process: text seen and a process still running
+                        // after it means the text came before the exit.
+                        if self.output.contains(text) {
+                            continuation.resume(returning: (true, self.process.isRunning))
+                            return
+                        }
+                        Thread.sleep(forTimeInterval: 0.05)
+                    }
+                    continuation.resume(returning: (self.output.contains(text), self.process.isRunning))
+                }
+                watcher.start()
             }
-            return output.contains(text)
         }
 
         func result() throws -> Result {
@@ -199,4 +222,19 @@ final class ServerProcess {
 struct ServerFailure: Error, CustomStringConvertible {
     let message: String
     var description: String { message }
+}
+
+extension Process {
+    /// Waits for the process to end on a thread of its own. A test that waits for a command of
+    /// many seconds with `waitUntilExit` holds one of the test pool's two threads all along, and
+    /// with both held every other test's tasks (and their timers) stall.
+    func exited() async {
+        nonisolated(unsafe) let process = self
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume()
+            }.start()
+        }
+    }
 }
