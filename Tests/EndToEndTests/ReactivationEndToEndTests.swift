@@ -58,9 +58,7 @@ struct ReactivationEndToEndTests {
         let unconfirmed = try workspace.admin(server, ["reactivate", "--provider", "beta"])
         #expect(unconfirmed.status != 0)
         #expect(unconfirmed.errors.contains("add --yes"), "\(unconfirmed.errors)")
-        let token = try String(
-            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
-        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try workspace.adminToken()
         let asking = Terminal()
         defer { asking.close() }
         try asking.start(

@@ -50,26 +50,19 @@ struct SchemathesisEndToEndTests {
         try #require(
             FileManager.default.isExecutableFile(atPath: schemathesis), "\(schemathesis) is not an executable")
 
-        let server = try await workspace.startServer()
+        let (server, asClient) = try await ScriptedSignInEndToEndTests.serverWithClient(workspace)
+        let clientKey = try #require(asClient["COUNTERSIGN_API_KEY"])
         let account = try workspace.pairPhone(server, user: "ann", platform: "apns")
-        let client = try workspace.admin(server, ["client", "create", "vpn"])
-        let clientKey = try #require(client.output.split(separator: "\n").last?.trimmingCharacters(in: .whitespaces))
         let nas = try workspace.admin(
             server, ["radius-client", "add", "nas", "--address", "127.0.0.1", "--secret", "a-radius-secret-of-24ch"])
         #expect(nas.status == 0, "\(nas.errors)")
-        let started = try workspace.admin(
-            server, ["auth", "ann", "--no-wait"], environment: ["COUNTERSIGN_API_KEY": clientKey])
-        let transactionId = try #require(
-            started.output.split(separator: "\n").first { $0.hasPrefix("Transaction:") }?
-                .dropFirst("Transaction:".count).trimmingCharacters(in: .whitespaces),
-            "\(started.output)\(started.errors)")
+        let transactionId = try ScriptedSignInEndToEndTests.started(
+            workspace.admin(server, ["auth", "ann", "--no-wait"], environment: asClient)
+        ).transactionId
 
         let configuration = workspace.folder.appendingPathComponent("schemathesis.toml")
         try Self.configuration(deviceId: account.deviceId, transactionId: transactionId)
             .write(to: configuration, atomically: true, encoding: .utf8)
-        let adminToken = try String(
-            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
-        ).trimmingCharacters(in: .whitespacesAndNewlines)
         // The coverage phase's edge cases are most of the run's cases (about 2,000); a few random
         // cases more per operation add what it does not enumerate.
         let run = try Executables.start(
@@ -88,7 +81,7 @@ struct SchemathesisEndToEndTests {
                 // admin tokens' revocation has its own end-to-end test.
                 "--exclude-path", "/v1/admin-tokens/{name}",
             ],
-            environment: ["ADMIN_TOKEN": adminToken, "CLIENT_KEY": clientKey, "NO_COLOR": "1"])
+            environment: ["ADMIN_TOKEN": try workspace.adminToken(), "CLIENT_KEY": clientKey, "NO_COLOR": "1"])
         // Waiting by polling, not waitUntilExit, keeps the test pool's few threads free.
         let deadline = ContinuousClock.now + .seconds(600)
         while run.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(200)) }

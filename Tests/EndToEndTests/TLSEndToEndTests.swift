@@ -36,10 +36,7 @@ struct TLSEndToEndTests {
         #expect(wrongCA.status == 60, "a certificate from another CA was accepted: \(wrongCA)")
 
         // Pairing URLs name the server as phones must reach it: over https.
-        let token = try String(
-            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
-        )
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try workspace.adminToken()
         let admin = [
             "--cacert", pki.path("ca.pem"), "-H", "Authorization: Bearer \(token)", "-H",
             "Content-Type: application/json",

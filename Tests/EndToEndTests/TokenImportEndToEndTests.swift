@@ -56,9 +56,7 @@ struct TokenImportEndToEndTests {
         #expect(try workspace.admin(server, ["token", "assign", long, "ann"]).status == 0)
         let piped = try workspace.admin(server, ["token", "list", "--user", "ann"])
         #expect(piped.output.contains(long))
-        let token = try String(
-            contentsOf: workspace.dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8
-        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try workspace.adminToken()
         let terminal = Terminal()
         defer { terminal.close() }
         try terminal.start(

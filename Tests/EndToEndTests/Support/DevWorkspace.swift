@@ -60,16 +60,22 @@ struct DevWorkspace {
         return try running.result()
     }
 
+    /// The admin token the development server saved in its data folder.
+    func adminToken() throws -> String {
+        try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The operator's command line, started and left running.
     func startAdmin(_ server: ServerProcess, _ arguments: [String], environment: [String: String] = [:]) throws
         -> Executables.Running
     {
-        let token = try String(contentsOf: dataDirectory.appendingPathComponent("admin-token"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
         return try Executables.start(
             "countersign", arguments,
-            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": token].merging(caEnvironment) { $1 }
-                .merging(environment) { $1 })
+            environment: ["COUNTERSIGN_SERVER": server.url, "COUNTERSIGN_TOKEN": try adminToken()].merging(
+                caEnvironment
+            ) { $1 }
+            .merging(environment) { $1 })
     }
 
     func phone(_ arguments: [String]) throws -> Executables.Result {
