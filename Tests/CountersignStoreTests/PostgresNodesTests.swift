@@ -131,6 +131,14 @@ struct PostgresNodesTests {
         try await a.send("hello from a")
         var messages = heard.stream.makeAsyncIterator()
         #expect(await messages.next() == "hello from a")
+        // Several in one statement arrive in order; one too large refuses the statement, whole.
+        try await a.send(["first", "second", "third"])
+        #expect(await messages.next() == "first")
+        #expect(await messages.next() == "second")
+        #expect(await messages.next() == "third")
+        await #expect(throws: PostgresRefusal.self) {
+            try await a.send(["fits", String(repeating: "x", count: PostgresEventChannel.maxPayload + 1)])
+        }
         await #expect(throws: PostgresRefusal.self) {
             try await a.send(String(repeating: "x", count: PostgresEventChannel.maxPayload + 1))
         }

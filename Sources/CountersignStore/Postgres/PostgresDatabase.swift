@@ -23,6 +23,8 @@ public final class PostgresDatabase: Sendable {
     let location: PostgresLocation
     let logger: Logger
     private let running: Task<Void, Never>
+    /// Bounds every wait for a pooled connection.
+    let leaseWatch = LeaseWatch()
     /// How long a caller waits for a connection before hearing that the database is unavailable.
     let connectionWait: Duration
 
@@ -49,7 +51,10 @@ public final class PostgresDatabase: Sendable {
         self.running = Task { await client.run() }
     }
 
-    deinit { running.cancel() }
+    deinit {
+        running.cancel()
+        leaseWatch.stop()
+    }
 
     /// Connects, checks that the server answers, and brings the schema up to date.
     public static func open(
@@ -205,6 +210,7 @@ public final class PostgresDatabase: Sendable {
         let wait = connectionWait
         let location = self.location
         let lease = LeaseRace()
+        let watch = leaseWatch
         do {
             // Unstructured on purpose: a task waiting for a lease from a pool that cannot connect
             // may not end when cancelled, and a task group would wait for it. The caller hears at
@@ -213,27 +219,26 @@ public final class PostgresDatabase: Sendable {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
                     guard answer.set(continuation) else { return }
-                    let worker = Task {
-                        do {
-                            let value = try await client.withConnection { connection in
-                                guard lease.leased() else { throw CancellationError() }
-                                return try await work(
-                                    PostgresSession(connection: connection, logger: logger, begin: begin))
-                            }
-                            answer.resume(with: .success(value))
-                        } catch {
-                            answer.resume(with: .failure(error))
-                        }
+                    let waiting = watch.add(after: wait) {
+                        guard lease.gaveUp() else { return }
+                        answer.resume(
+                            with: .failure(
+                                StoreError.databaseUnavailable("no connection to \(location) within \(wait)")))
+                        answer.cancelWorker()
                     }
-                    answer.setWorker(worker)
-                    answer.setTimer(
+                    answer.setWorker(
                         Task {
-                            try? await Task.sleep(for: wait)
-                            if !Task.isCancelled, lease.gaveUp() {
-                                answer.resume(
-                                    with: .failure(
-                                        StoreError.databaseUnavailable("no connection to \(location) within \(wait)")))
-                                worker.cancel()
+                            do {
+                                let value = try await client.withConnection { connection in
+                                    guard lease.leased() else { throw CancellationError() }
+                                    watch.done(waiting)
+                                    return try await work(
+                                        PostgresSession(connection: connection, logger: logger, begin: begin))
+                                }
+                                answer.resume(with: .success(value))
+                            } catch {
+                                watch.done(waiting)
+                                answer.resume(with: .failure(error))
                             }
                         })
                 }
@@ -299,13 +304,14 @@ final class LeaseRace: Sendable {
     }
 }
 
-/// Hands a result to the waiting caller once, whichever of the worker and the timer comes first.
+/// Hands a result to the waiting caller once, whichever of the worker and the lease watch comes
+/// first.
 final class Answer<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T, any Error>?
         var worker: Task<Void, Never>?
-        var timer: Task<Void, Never>?
         var done = false
+        var workerCancelled = false
     }
 
     private let state = Mutex(State())
@@ -322,27 +328,31 @@ final class Answer<T: Sendable>: Sendable {
         if answered { continuation.resume(throwing: CancellationError()) }
         return !answered
     }
-    func setWorker(_ worker: Task<Void, Never>) { state.withLock { $0.worker = worker } }
-    func cancelWorker() { state.withLock { $0.worker }?.cancel() }
 
-    /// The timer of an answer already given is stopped at once rather than left asleep.
-    func setTimer(_ timer: Task<Void, Never>) {
-        let stop = state.withLock { state -> Bool in
-            state.timer = timer
-            return state.done
+    /// A worker whose cancellation was asked for before it was set is cancelled at once.
+    func setWorker(_ worker: Task<Void, Never>) {
+        let cancel = state.withLock { state -> Bool in
+            state.worker = worker
+            return state.workerCancelled
         }
-        if stop { timer.cancel() }
+        if cancel { worker.cancel() }
+    }
+
+    func cancelWorker() {
+        state.withLock { state in
+            state.workerCancelled = true
+            return state.worker
+        }?.cancel()
     }
 
     func resume(with result: Result<T, any Error>) {
-        let (continuation, timer) = state.withLock { state in
+        let continuation = state.withLock { state in
             defer {
                 state.continuation = nil
                 state.done = true
             }
-            return (state.continuation, state.timer)
+            return state.continuation
         }
-        timer?.cancel()
         continuation?.resume(with: result)
     }
 }

@@ -23,11 +23,19 @@ public final class PostgresEventChannel: Sendable {
     }
 
     public func send(_ payload: String) async throws {
-        guard payload.utf8.count <= Self.maxPayload else {
-            throw PostgresRefusal(sqlState: "22023", message: "an event of \(payload.utf8.count) bytes is too large")
+        try await send([payload])
+    }
+
+    /// Several messages in one statement, in order.
+    public func send(_ payloads: [String]) async throws {
+        guard !payloads.isEmpty else { return }
+        if let large = payloads.first(where: { $0.utf8.count > Self.maxPayload }) {
+            throw PostgresRefusal(sqlState: "22023", message: "an event of \(large.utf8.count) bytes is too large")
         }
+        let sql = "SELECT " + Array(repeating: "pg_notify(?, ?)", count: payloads.count).joined(separator: ", ")
+        let channel = self.channel
         try await database.withConnection { s in
-            try await s.execute("SELECT pg_notify(?, ?)", [self.channel, payload])
+            try await s.execute(sql, payloads.flatMap { [channel, $0] as [SQLValue] })
         }
     }
 

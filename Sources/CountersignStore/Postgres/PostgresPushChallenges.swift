@@ -11,9 +11,16 @@ extension PostgresRegistryStore {
         let outcome: Result<StartedPushChallenge, AuthRefusal> = try await database.locked { s in
             let pushEncoder = APIJSON.makeEncoder()
             // The user's row is locked as it is read: two nodes admitting pushes for one user take
-            // turns, so the limits on pending pushes count both.
-            let user = try await s.fetchOne(
-                UserRecord.self, "SELECT * FROM \"user\" WHERE name = ? FOR UPDATE", [details.user])
+            // turns, so the limits on pending pushes count both. The current activation is
+            // share-locked in the same round trip.
+            let locks = try await s.row(
+                """
+                WITH u AS (SELECT * FROM "user" WHERE name = ? FOR UPDATE),
+                a AS (SELECT id FROM activation WHERE is_current FOR SHARE)
+                SELECT u.*, NULL AS "#activation", (SELECT id FROM a) AS current_activation_id
+                FROM (SELECT 1) AS one LEFT JOIN u ON true
+                """, [details.user])
+            let user = try locks.flatMap { try PostgresRowDecoder.record(UserRecord.self, in: $0, part: nil) }
             func refuse(_ refusal: AuthRefusal) async throws -> Result<StartedPushChallenge, AuthRefusal> {
                 try await Self.logRefusal(
                     s, refusal, user: user, userName: details.user, mode: .push, application: details.application,
@@ -21,28 +28,30 @@ extension PostgresRegistryStore {
                     origin: origin, now: now)
                 return .failure(refusal)
             }
-            guard let activation = try await Self.currentActivationShared(s) else {
+            // None when a re-activation committed while this waited for its lock: read the new one.
+            let activationId: String
+            if let id = try locks?["current_activation_id"].decode(String?.self) {
+                activationId = id
+            } else if let activation = try await Self.currentActivationShared(s) {
+                activationId = activation.id
+            } else {
                 return try await refuse(.notActivated)
             }
-            guard activation.id == details.activationId else { throw StoreError.activationChanged }
+            guard activationId == details.activationId else { throw StoreError.activationChanged }
             if let refusal = SignInEligibility.refusal(
                 requestedName: details.user, user: user.map { ($0.name, UserStatus(stored: $0.status)) })
             {
                 return try await refuse(refusal)
             }
             guard let user, let userId = user.id else { return try await refuse(.unknownUser(details.user)) }
-            let devices = try await s.fetch(
-                DeviceRecord.self,
-                "SELECT * FROM device WHERE user_id = ? AND activation_id = ? AND status = 'active' ORDER BY seq",
-                [userId, activation.id])
             let admission = PushAdmission(limits: limits)
-            let facts = try await Self.pushAdmissionFacts(
-                s, userId: userId, devices: devices.count, blockedUntil: user.pushBlockedUntil, admission: admission,
-                now: now)
+            let (devices, facts) = try await Self.devicesAndAdmissionFacts(
+                s, userId: userId, activationId: activationId, blockedUntil: user.pushBlockedUntil,
+                admission: admission, now: now)
             if let refusal = admission.refusal(userName: user.name, facts: facts, now: now) {
                 return try await refuse(refusal)
             }
-            let record = ChallengeRecord(starting: challenge, userId: userId, activationId: activation.id, now: now)
+            let record = ChallengeRecord(starting: challenge, userId: userId, activationId: activationId, now: now)
             try await s.insertLater(record)
             // Poll-only phones and phones whose token died fetch the challenge when they poll.
             for device in devices
@@ -125,18 +134,24 @@ extension PostgresRegistryStore {
         origin: AuthLogOrigin, now: Date
     ) async throws -> ChallengeAnswerOutcome {
         try await database.locked { s in
+            // The device and the challenge locked, in that order, and the challenge's user, in one
+            // round trip. The user comes from the statement's snapshot, taken before any wait for
+            // the locks; that only matters when another answer held the challenge, and this one
+            // then finds it answered and writes nothing to the user.
+            let row = try await s.row(
+                """
+                WITH d AS (\(Self.lockedDevice)), c AS (SELECT * FROM challenge WHERE id = ? FOR UPDATE)
+                SELECT d.*, NULL AS "#challenge", c.*, NULL AS "#user", "user".*
+                FROM d LEFT JOIN c ON true LEFT JOIN "user" ON "user".id = c.user_id
+                """, [deviceId, id])
             let device = try await Self.acceptDeviceRequest(
-                s, deviceId: deviceId, requestTimestampMillis: requestTimestampMillis, now: now)
+                s, row: row, requestTimestampMillis: requestTimestampMillis, now: now)
             // A challenge for another user or activation is as unknown as a made-up one.
-            guard
-                var challenge = try await s.fetchOne(
-                    ChallengeRecord.self, "SELECT * FROM challenge WHERE id = ? FOR UPDATE", [id],
-                    waitingWrites: .mayWait),
-                challenge.userId == device.userId, challenge.activationId == device.activationId
+            guard let row,
+                var challenge = try PostgresRowDecoder.record(ChallengeRecord.self, in: row, part: "#challenge"),
+                challenge.userId == device.userId, challenge.activationId == device.activationId,
+                let user = try PostgresRowDecoder.record(UserRecord.self, in: row, part: "#user")
             else { throw StoreError.challengeNotFound(id) }
-            guard var user = try await s.record(UserRecord.self, key: challenge.userId, waitingWrites: .mayWait) else {
-                throw StoreError.challengeNotFound(id)
-            }
             let decision = ChallengeAnswerRule.decide(
                 state: AuthState(stored: challenge.state), deadline: challenge.deadlineAt, number: challenge.number,
                 asksForNumber: challenge.asksNumber, answer: answer, fraudBlock: limits.fraudBlock, now: now)
@@ -151,8 +166,8 @@ extension PostgresRegistryStore {
             case .decided(let decided, let why, let blockPushUntil):
                 (state, reason) = (decided, why)
                 if let blockPushUntil {
-                    user.pushBlockedUntil = blockPushUntil
-                    try await s.updateLater(user)
+                    try await s.later(
+                        "UPDATE \"user\" SET push_blocked_until = ? WHERE id = ?", [blockPushUntil, challenge.userId])
                 }
             }
             challenge.state = state.rawValue
@@ -191,7 +206,7 @@ extension PostgresRegistryStore {
     static var sweepBatch: Int { 500 }
 
     public func nextChallengeDeadline() async throws -> Date? {
-        try await database.read { s in
+        try await database.autocommit { s in
             try await s.value(
                 Date.self,
                 """
@@ -219,29 +234,43 @@ extension PostgresRegistryStore {
 
     // MARK: Helpers
 
-    static func pushAdmissionFacts(
-        _ s: PostgresSession, userId: Int64, devices: Int, blockedUntil: Date?, admission: PushAdmission, now: Date
-    ) async throws -> PushAdmission.Facts {
-        // One round trip for the facts. The window starts at the last approval or `window` ago,
-        // whichever is later (the rule's to say): both counts come back and the rule picks.
+    /// The user's active phones under the activation, and the facts `PushAdmission` decides on,
+    /// in one round trip: every row carries the facts, and a user with no phone gets one row of
+    /// them alone. The window starts at the last approval or `window` ago, whichever is later
+    /// (the rule's to say): both counts come back and the rule picks.
+    static func devicesAndAdmissionFacts(
+        _ s: PostgresSession, userId: Int64, activationId: String, blockedUntil: Date?, admission: PushAdmission,
+        now: Date
+    ) async throws -> ([DeviceRecord], PushAdmission.Facts) {
         let floor = admission.windowStart(now: now, lastApproval: nil)
-        let facts = try await s.row(
+        let rows = try await s.rows(
             """
-            SELECT last.answered_at,
-                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?),
-                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?),
-                   (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push'
-                    AND created_at > last.answered_at)
-            FROM (SELECT (SELECT answered_at FROM challenge WHERE user_id = ? AND state = 'approved'
-                          ORDER BY answered_at DESC LIMIT 1) AS answered_at) AS last
-            """, [userId, now, userId, floor, userId, userId])
-        let lastApproval = try facts?[0].decode(Date?.self)
+            SELECT facts.*, NULL AS "#device", device.* FROM (
+              SELECT last.answered_at AS last_approval,
+                (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND state = 'pending' AND deadline_at > ?)
+                  AS pending,
+                (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push' AND created_at > ?)
+                  AS since_floor,
+                (SELECT COUNT(*) FROM challenge WHERE user_id = ? AND method = 'push'
+                 AND created_at > last.answered_at) AS since_approval
+              FROM (SELECT (SELECT answered_at FROM challenge WHERE user_id = ? AND state = 'approved'
+                            ORDER BY answered_at DESC LIMIT 1) AS answered_at) AS last) AS facts
+            LEFT JOIN device ON device.user_id = ? AND device.activation_id = ? AND device.status = 'active'
+            ORDER BY device.seq
+            """, [userId, now, userId, floor, userId, userId, userId, activationId])
+        let devices = try rows.compactMap { try PostgresRowDecoder.record(DeviceRecord.self, in: $0, part: "#device") }
+        let first = rows.first
+        let lastApproval = try first?["last_approval"].decode(Date?.self)
         let windowStart = admission.windowStart(now: now, lastApproval: lastApproval)
-        let pending = try facts?[1].decode(Int.self) ?? 0
-        let recent = try (windowStart == floor ? facts?[2] : facts?[3])?.decode(Int?.self) ?? 0
-        return PushAdmission.Facts(
-            activeDevices: devices, pushBlockedUntil: blockedUntil, pendingPushes: pending,
-            pushesSinceWindowStart: recent)
+        let pending = try first?["pending"].decode(Int.self) ?? 0
+        let recent =
+            try (windowStart == floor ? first?["since_floor"] : first?["since_approval"])?.decode(Int?.self) ?? 0
+        return (
+            devices,
+            PushAdmission.Facts(
+                activeDevices: devices.count, pushBlockedUntil: blockedUntil, pendingPushes: pending,
+                pushesSinceWindowStart: recent)
+        )
     }
 
     static func saveOutcome(_ challenge: ChallengeRecord, _ s: PostgresSession) async throws {

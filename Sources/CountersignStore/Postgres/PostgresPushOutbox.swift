@@ -161,7 +161,7 @@ extension PostgresRegistryStore {
 
     /// When the next queued message falls due, or the next lease runs out, if any.
     public func nextPushDue() async throws -> Date? {
-        try await database.read { s in
+        try await database.autocommit { s in
             try await s.value(
                 Date.self,
                 """

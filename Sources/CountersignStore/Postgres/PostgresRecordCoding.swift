@@ -5,13 +5,63 @@ import PostgresNIO
 // same structs serve both backends: GRDB reads them from SQLite, these read them from PostgreSQL.
 
 /// Reads a record from one result row, column by column, by the record's coding keys.
+///
+/// A row can hold several records side by side (one statement that reads a device, a challenge
+/// and a user saves two round trips), whose column names repeat. Each record after the first
+/// then follows a marker column, `NULL AS "#name"`, and is read with `part: "#name"`: its columns
+/// are those between that marker and the next.
 struct PostgresRowDecoder: Decoder {
     let row: PostgresRandomAccessRow
+    /// The row's columns this record is read from: by name, the first of each within the range.
+    let names: [String: Int]?
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] = [:]
 
+    init(row: PostgresRandomAccessRow) {
+        self.row = row
+        self.names = nil
+    }
+
+    /// The record that follows the marker column `part` (a name starting with `#`). Before the
+    /// first marker, `part` nil, is the record the row starts with.
+    init(row: PostgresRandomAccessRow, part: String?) throws {
+        self.row = row
+        var start = 0
+        if let part {
+            guard row.contains(part) else {
+                throw DecodingError.keyNotFound(
+                    Marker(stringValue: part), .init(codingPath: [], debugDescription: "no marker column '\(part)'"))
+            }
+            start = row[part].columnIndex + 1
+        }
+        var names: [String: Int] = [:]
+        for index in start..<row.count {
+            let name = row[index].columnName
+            if name.hasPrefix("#") { break }
+            if names[name] == nil { names[name] = index }
+        }
+        self.names = names
+    }
+
+    /// The record after the marker `part`, or nil when its `key` column is NULL (an outer join
+    /// that found no row).
+    static func record<Record: Decodable>(
+        _ type: Record.Type, in row: PostgresRandomAccessRow, part: String?, key: String = "id"
+    ) throws -> Record? {
+        let decoder = try PostgresRowDecoder(row: row, part: part)
+        guard let index = decoder.names?[key], row[index].bytes != nil else { return nil }
+        return try Record(from: decoder)
+    }
+
+    private struct Marker: CodingKey {
+        let stringValue: String
+        init(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        KeyedDecodingContainer(Columns<Key>(row: row))
+        KeyedDecodingContainer(Columns<Key>(row: row, names: names))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
@@ -26,16 +76,24 @@ struct PostgresRowDecoder: Decoder {
 
     struct Columns<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let row: PostgresRandomAccessRow
+        let names: [String: Int]?
         var codingPath: [any CodingKey] { [] }
-        var allKeys: [Key] { row.compactMap { Key(stringValue: $0.columnName) } }
+        var allKeys: [Key] {
+            if let names { return names.keys.compactMap { Key(stringValue: $0) } }
+            return row.compactMap { Key(stringValue: $0.columnName) }
+        }
 
-        func contains(_ key: Key) -> Bool { row.contains(key.stringValue) }
+        func contains(_ key: Key) -> Bool {
+            if let names { return names[key.stringValue] != nil }
+            return row.contains(key.stringValue)
+        }
 
         func cell(_ key: Key) throws -> PostgresCell {
-            guard row.contains(key.stringValue) else {
+            guard contains(key) else {
                 throw DecodingError.keyNotFound(
                     key, .init(codingPath: [key], debugDescription: "no column '\(key.stringValue)' in the row"))
             }
+            if let names, let index = names[key.stringValue] { return row[index] }
             return row[key.stringValue]
         }
 

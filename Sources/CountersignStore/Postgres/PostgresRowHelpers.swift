@@ -1,5 +1,6 @@
 import CountersignCore
 import Foundation
+import PostgresNIO
 
 // The lookups every part of the Postgres store shares, inside the caller's transaction.
 extension PostgresRegistryStore {
@@ -62,22 +63,32 @@ extension PostgresRegistryStore {
         return deviceView(record, userName: userName, currentActivationId: try await currentActivation(s)?.id)
     }
 
+    /// The device a signed request names, locked, with whether its activation is the current one
+    /// (share-locked: a re-activation waits): what `acceptDeviceRequest` decides on.
+    static let lockedDevice = """
+        SELECT device.*, activation.is_current AS activation_is_current FROM device
+        JOIN activation ON activation.id = device.activation_id WHERE device.id = ?
+        FOR UPDATE OF device FOR SHARE OF activation
+        """
+
     /// Checks a signed device request against the registry: the device still counts, and the
     /// request is newer than the last one accepted from it (which it then becomes). The row is
     /// locked, so two nodes cannot both accept the same timestamp.
     static func acceptDeviceRequest(
         _ s: PostgresSession, deviceId: String, requestTimestampMillis: Int64, now: Date
     ) async throws -> DeviceRecord {
-        // The device locked, its activation share-locked (a re-activation waits), in one round trip.
-        guard
-            let row = try await s.row(
-                """
-                SELECT device.*, activation.is_current AS activation_is_current FROM device
-                JOIN activation ON activation.id = device.activation_id WHERE device.id = ?
-                FOR UPDATE OF device FOR SHARE OF activation
-                """, [deviceId])
-        else { throw StoreError.deviceNotActivated }
-        var device = try DeviceRecord(from: PostgresRowDecoder(row: row))
+        try await acceptDeviceRequest(
+            s, row: try await s.row(lockedDevice, [deviceId]), requestTimestampMillis: requestTimestampMillis,
+            now: now)
+    }
+
+    /// The same checks on a row already read: one that starts with `lockedDevice`'s columns, nil
+    /// when it found no device.
+    static func acceptDeviceRequest(
+        _ s: PostgresSession, row: PostgresRandomAccessRow?, requestTimestampMillis: Int64, now: Date
+    ) async throws -> DeviceRecord {
+        guard let row else { throw StoreError.deviceNotActivated }
+        var device = try DeviceRecord(from: PostgresRowDecoder(row: row, part: nil))
         let current = try row["activation_is_current"].decode(Bool.self)
         guard device.status == DeviceStatus.active.rawValue, current else {
             throw StoreError.deviceNotActivated
