@@ -36,6 +36,9 @@ struct PostgresWaitingWritesTests {
         #expect(PendingStatements.table(written: " delete  from push_outbox WHERE id = ?") == "push_outbox")
         #expect(PendingStatements.table(written: "INSERT INTO usage_count(month) VALUES (?)") == "usage_count")
         #expect(PendingStatements.table(written: "SELECT 1") == "SELECT 1")
+        #expect(PendingStatements.table(written: "\n  UPDATE\t\"User\"\nSET x = ?") == "user")
+        #expect(PendingStatements.table(written: "INSERT INTO") == "INSERT INTO")
+        #expect(PendingStatements.table(written: "DELETE push_outbox") == "DELETE push_outbox")
     }
 
     @Test("a read in the same transaction sees the writes waiting before it")

@@ -226,8 +226,11 @@ public final class PostgresDatabase: Sendable {
                                 StoreError.databaseUnavailable("no connection to \(location) within \(wait)")))
                         answer.cancelWorker()
                     }
+                    // Immediate: the worker leases and sends its first statement on this thread,
+                    // rather than waiting for a thread of its own to wake up (a wake-up per
+                    // transaction was a good part of what the node spent on one).
                     answer.setWorker(
-                        Task {
+                        Task.immediate {
                             do {
                                 let value = try await client.withConnection { connection in
                                     guard lease.leased() else { throw CancellationError() }
