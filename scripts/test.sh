@@ -19,7 +19,8 @@ swift build --build-tests
 postgres_folder=$(mktemp -d /tmp/countersign-postgres-XXXXXX)
 trap './scripts/postgres-throwaway.sh stop "$postgres_folder"' EXIT
 COUNTERSIGN_TEST_POSTGRES_URL=$(./scripts/postgres-throwaway.sh start "$postgres_folder")
-export COUNTERSIGN_TEST_POSTGRES_URL COUNTERSIGN_REQUIRE_POSTGRES=1
+# The same server's Unix socket is in its folder: one cluster node connects through that.
+export COUNTERSIGN_TEST_POSTGRES_URL COUNTERSIGN_REQUIRE_POSTGRES=1 COUNTERSIGN_TEST_POSTGRES_SOCKET="$postgres_folder"
 
 swift test --skip-build "$@"
 

@@ -21,7 +21,17 @@ struct PostgresBackendTests {
         #expect(try PostgresLocation(url: "postgresql://cs@localhost/db").tls == .prefer)
         #expect(
             try PostgresLocation(url: "postgres://cs@h/db?sslrootcert=/etc/ca.pem").rootCertificates == "/etc/ca.pem")
+        // A Unix socket, as libpq names one: the directory in `host`, the URL's own host optional.
+        let socket = try PostgresLocation(url: "postgres://cs:pw@/countersign?host=/run/postgresql&search_path=a")
+        #expect(socket.socketPath == "/run/postgresql/.s.PGSQL.5432" && socket.tls == .disable)
+        #expect(socket.description == "postgres://cs@localhost:5432/countersign?search_path=a&host=/run/postgresql")
+        #expect(try PostgresLocation(url: "postgres://cs@db:6000/d?host=/tmp/pg").socketPath == "/tmp/pg/.s.PGSQL.6000")
+        #expect(try PostgresLocation(url: "postgres://cs@db/d").socketPath == nil)
         for (url, why) in [
+            ("postgres://cs@/db?host=run/pg", "absolute path of the directory"),
+            ("postgres://cs@/db?host=/run/../etc", "absolute path of the directory"),
+            ("postgres://cs@/db?host=/run/pg&sslmode=require", "no TLS"),
+            ("postgres://cs@/db", "no host"),
             ("mysql://cs@localhost/db", "scheme"), ("postgres://localhost/db", "no user"),
             ("postgres://cs@localhost", "no database"), ("postgres://cs@localhost/db?sslmode=maybe", "sslmode"),
             ("postgres://cs@localhost/db?search_path=a;drop", "search_path"),

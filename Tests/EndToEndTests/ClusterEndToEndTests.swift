@@ -43,11 +43,22 @@ struct ClusterEndToEndTests {
     func anyNodeAnswersAnySignIn() async throws {
         var cluster = try ClusterWorkspace(serverURL: try #require(ClusterWorkspace.databaseURL))
         defer { cluster.remove() }
-        try await cluster.start(3, extra: ["--max-pending-pushes", "10"])
+        // Node 2 reaches the database through its Unix socket (`host=/dir` in the URL), the others by TCP.
+        try await cluster.start(3, extra: ["--max-pending-pushes", "10"], overSocket: [2])
         let (node1, node2, node3) = (cluster.nodes[0], cluster.nodes[1], cluster.nodes[2])
 
         let status = try cluster.admin(node1, ["status"])
         #expect(status.output.contains("Nodes:        3 live of 3"), "\(status.output)")
+        if let socketURL = cluster.socketURL {
+            // A connection through a Unix socket has no client address.
+            let overSocket = try ClusterWorkspace.psqlValue(
+                cluster.databaseURL,
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'countersign%' AND client_addr IS NULL AND backend_type = 'client backend'"
+            )
+            #expect((Int(overSocket) ?? 0) > 0, "no node connected through \(socketURL)")
+        } else {
+            #expect(ProcessInfo.processInfo.environment["COUNTERSIGN_REQUIRE_POSTGRES"] != "1", "no socket given")
+        }
         for name in ["node1", "node2", "node3"] { #expect(status.output.contains("  \(name)  live")) }
 
         let apiKey = try cluster.apiKey(node3, client: "vpn")

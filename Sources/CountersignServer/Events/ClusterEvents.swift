@@ -43,7 +43,17 @@ public final class ClusterEvents: Service, Sendable {
     /// the other nodes' fallback poll makes good.
     static let maxWaiting = 10_000
 
+    /// How an event of this node's own ends, as `encoded` writes it.
+    private let ownEventEnding: String
+
+    /// The end of every event `node` sends: its keys are sorted, so the node comes last.
+    static func eventEnding(of node: String) -> String {
+        let quoted = (try? APIJSON.makeEncoder().encode(node)).map { String(decoding: $0, as: UTF8.self) }
+        return ",\"node\":\(quoted ?? "\"\(node)\"")}"
+    }
+
     public init(channel: PostgresEventChannel, events: EventStream, node: String, logger: Logger) {
+        ownEventEnding = Self.eventEnding(of: node)
         self.channel = channel
         self.events = events
         self.node = node
@@ -132,6 +142,9 @@ public final class ClusterEvents: Service, Sendable {
     }
 
     func received(_ payload: String) async {
+        // This node hears its own events too, and needs no decoding to know them (a ping, which
+        // it does read, ends with its nonce).
+        if payload.hasSuffix(ownEventEnding) { return }
         guard let message = try? APIJSON.makeDecoder().decode(Message.self, from: Data(payload.utf8)) else {
             logger.warning("cross-node events: a message that is not Countersign's was ignored")
             return

@@ -32,9 +32,16 @@ public final class PostgresDatabase: Sendable {
     static let maxAttempts = 20
 
     init(location: PostgresLocation, logger: Logger, connectionWait: Duration = .seconds(5)) {
-        var configuration = PostgresClient.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: Self.tls(location))
+        var configuration =
+            if let socket = location.socketPath {
+                PostgresClient.Configuration(
+                    unixSocketPath: socket, username: location.user, password: location.password,
+                    database: location.database)
+            } else {
+                PostgresClient.Configuration(
+                    host: location.host, port: location.port, username: location.user, password: location.password,
+                    database: location.database, tls: Self.tls(location))
+            }
         // A connection's start includes SCRAM's key stretching on both sides: under a load of many
         // starting at once (a test suite), it can take longer than a server's usual five seconds.
         configuration.options.connectTimeout = connectionWait

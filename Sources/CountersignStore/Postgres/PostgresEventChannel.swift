@@ -92,9 +92,16 @@ public final class PostgresEventChannel: Sendable {
         case .prefer: tls = .prefer(try NIOSSLContext(configuration: PostgresDatabase.tlsConfiguration(location)))
         case .require: tls = .require(try NIOSSLContext(configuration: PostgresDatabase.tlsConfiguration(location)))
         }
-        var configuration = PostgresConnection.Configuration(
-            host: location.host, port: location.port, username: location.user, password: location.password,
-            database: location.database, tls: tls)
+        var configuration =
+            if let socket = location.socketPath {
+                PostgresConnection.Configuration(
+                    unixSocketPath: socket, username: location.user, password: location.password,
+                    database: location.database)
+            } else {
+                PostgresConnection.Configuration(
+                    host: location.host, port: location.port, username: location.user, password: location.password,
+                    database: location.database, tls: tls)
+            }
         configuration.options.connectTimeout = TimeAmount(connectTimeout)
         var parameters = [("application_name", applicationName)]
         if let searchPath = location.searchPath { parameters.append(("search_path", searchPath)) }

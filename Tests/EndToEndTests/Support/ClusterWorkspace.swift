@@ -39,27 +39,47 @@ struct ClusterWorkspace {
         guard result.status == 0 else { throw ServerFailure(message: "psql failed: \(result.errors)") }
     }
 
+    /// One value from psql (unaligned, no headings).
+    static func psqlValue(_ url: String, _ query: String) throws -> String {
+        let plain = url.components(separatedBy: "&search_path=")[0]
+        let result = try Executables.run("/usr/bin/psql", ["-X", "-q", "-A", "-t", plain, "-c", query])
+        guard result.status == 0 else { throw ServerFailure(message: "psql failed: \(result.errors)") }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     var nodeEnvironment: [String: String] { ["COUNTERSIGN_MASTER_KEY": masterKey] }
+
+    /// The directory of the throwaway server's Unix socket, when the test command gave it.
+    static var socketDirectory: String? { ProcessInfo.processInfo.environment["COUNTERSIGN_TEST_POSTGRES_SOCKET"] }
+
+    /// `databaseURL` through the server's Unix socket rather than TCP.
+    var socketURL: String? { Self.socketDirectory.map { databaseURL + "&host=\($0)" } }
 
     func folder(_ index: Int) -> URL { dev.folder.appendingPathComponent("node\(index)") }
 
     /// Starts node `index` (1-based) on `databaseURL`; the last of `count` runs `--dev`.
-    func startNode(_ index: Int, of count: Int, port: Int? = nil, extra: [String] = []) async throws -> ServerProcess {
+    func startNode(
+        _ index: Int, of count: Int, port: Int? = nil, extra: [String] = [], overSocket: Bool = false
+    ) async throws -> ServerProcess {
         // Every node speaks plain HTTP on loopback, the development one too, so one client reaches all.
         let devArguments = index == count ? dev.serverArguments + ["--dev-plain-http"] : []
+        let url = overSocket ? (socketURL ?? databaseURL) : databaseURL
         let node = try ServerProcess(
             dataDirectory: folder(index).appendingPathComponent("data"), port: port,
-            extraArguments: ["--database", databaseURL, "--node-name", "node\(index)"] + devArguments + extra,
+            extraArguments: ["--database", url, "--node-name", "node\(index)"] + devArguments + extra,
             environment: nodeEnvironment)
         try await node.waitUntilListening()
         return node
     }
 
-    /// Starts `count` nodes, the `--dev` one first (it activates the shared database).
-    mutating func start(_ count: Int, extra: [String] = []) async throws {
-        let last = try await startNode(count, of: count, extra: extra)
+    /// Starts `count` nodes, the `--dev` one first (it activates the shared database); the nodes in
+    /// `overSocket` connect through the server's Unix socket.
+    mutating func start(_ count: Int, extra: [String] = [], overSocket: Set<Int> = []) async throws {
+        let last = try await startNode(count, of: count, extra: extra, overSocket: overSocket.contains(count))
         var started: [ServerProcess] = []
-        for index in 1..<count { started.append(try await startNode(index, of: count, extra: extra)) }
+        for index in 1..<count {
+            started.append(try await startNode(index, of: count, extra: extra, overSocket: overSocket.contains(index)))
+        }
         nodes = started + [last]
     }
 
