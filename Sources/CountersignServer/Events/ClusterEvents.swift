@@ -31,18 +31,8 @@ public final class ClusterEvents: Service, Sendable {
     let logger: Logger
     private let selfTest = Mutex<(nonce: String, heard: Bool)>((UUID().uuidString, false))
     private let listens = Mutex(0)
-    /// Messages waiting for the sender, and its wake-up.
-    private let outgoing = Mutex<[String]>([])
-    private let outgoingWake: AsyncStream<Void>.Continuation
-    private let outgoingWakes: AsyncStream<Void>
     /// Ids per message: a NOTIFY carries under 8000 bytes.
     static let idsPerMessage = 100
-    /// NOTIFYs sent in one statement at most.
-    static let messagesPerStatement = 64
-    /// Messages that may wait while the database is away; past it the oldest are dropped, which
-    /// the other nodes' fallback poll makes good.
-    static let maxWaiting = 10_000
-
     /// How an event of this node's own ends, as `encoded` writes it.
     private let ownEventEnding: String
 
@@ -58,65 +48,26 @@ public final class ClusterEvents: Service, Sendable {
         self.events = events
         self.node = node
         self.logger = logger
-        (outgoingWakes, outgoingWake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await self.sendWaiting() }
-                await self.channel.listen(
-                    listening: { await self.listening() }, received: { await self.received($0) })
-                group.cancelAll()
-            }
+            await self.channel.listen(
+                listening: { await self.listening() }, received: { await self.received($0) })
         }
     }
 
-    /// Hands this node's event to the sender, for the other nodes. The writer does not wait for
-    /// the NOTIFY: its commit stands whatever becomes of it, and the others catch up by their
-    /// fallback poll when one is lost.
+    /// Sends this node's event to the others; a failure is logged, never thrown at the writer,
+    /// whose commit stands (the others catch up by their fallback poll). Each writer sends its own
+    /// NOTIFY: batching them behind one sender was measured slower, in CPU and in wake-up time
+    /// (BENCHMARKS.md).
     func send(_ event: CountersignEvent) async {
         guard !Self.relaying else { return }
-        var messages: [String] = []
         for part in Self.split(event) {
             do {
-                let message = try Self.encoded(Message(node: node, event: part))
-                guard message.utf8.count <= PostgresEventChannel.maxPayload else {
-                    logger.warning("cross-node events: \(part) is too large to send (\(message.utf8.count) bytes)")
-                    continue
-                }
-                messages.append(message)
+                try await channel.send(try Self.encoded(Message(node: node, event: part)))
             } catch {
-                logger.warning("cross-node events: could not encode \(part) (\(error))")
-            }
-        }
-        let dropped = outgoing.withLock { waiting in
-            waiting.append(contentsOf: messages)
-            let over = max(waiting.count - Self.maxWaiting, 0)
-            waiting.removeFirst(over)
-            return over
-        }
-        if dropped > 0 { logger.warning("cross-node events: \(dropped) waiting too long were dropped") }
-        outgoingWake.yield()
-    }
-
-    /// One sender, so messages leave in the order they were published; the ones that wait while a
-    /// statement is out go together in the next (under load a NOTIFY per event cost each sign-in a
-    /// round trip of its own).
-    func sendWaiting() async {
-        for await _ in outgoingWakes {
-            while true {
-                let batch = outgoing.withLock { waiting in
-                    let batch = Array(waiting.prefix(Self.messagesPerStatement))
-                    waiting.removeFirst(batch.count)
-                    return batch
-                }
-                guard !batch.isEmpty else { break }
-                do {
-                    try await channel.send(batch)
-                } catch {
-                    logger.warning("cross-node events: could not send \(batch.count) (\(error))")
-                }
+                logger.warning("cross-node events: could not send \(part) (\(error))")
             }
         }
     }
