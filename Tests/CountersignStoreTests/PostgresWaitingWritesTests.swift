@@ -68,6 +68,20 @@ struct PostgresWaitingWritesTests {
         #expect(try await Self.notes(database) == ["kept"])
     }
 
+    @Test("with no transaction, a statement after a waiting write that failed does not run")
+    func noTransactionStopsAtAFailedWrite() async throws {
+        let database = try await Self.database()
+        try await database.locked { s in try await s.execute("INSERT INTO item (id, note) VALUES (1, 'kept')") }
+        await #expect(throws: PostgresRefusal.self) {
+            try await database.autocommit { s in
+                try await s.later("INSERT INTO item (id, note) VALUES (?, ?)", [1, "the same key"])
+                try await s.execute("INSERT INTO other (id) VALUES (?)", [7])
+            }
+        }
+        let others = try await database.read { s in try await s.value(Int.self, "SELECT COUNT(*) FROM other") }
+        #expect(others == 0)
+    }
+
     @Test("a transaction of waiting writes alone is one statement, all or nothing")
     func onlyWaitingWritesAreOneStatement() async throws {
         let database = try await Self.database()

@@ -34,7 +34,11 @@ struct PostgresSession {
     {
         var statements: [Statement] = []
         if let begin = pending.takeBegin() { statements.append(Statement(sql: begin, values: [])) }
-        if waitingWrites == .sendFirst, let writes = waitingWritesAsOne() { statements.append(writes) }
+        if waitingWrites == .sendFirst, let writes = waitingWritesAsOne() {
+            // Handed over together only inside a transaction, where a write that fails aborts the
+            // statements after it; with none, the statement must not run after a failed write.
+            if pending.began { statements.append(writes) } else { _ = try await send([writes]) }
+        }
         statements.append(Statement(sql: sql, values: values))
         return try await send(statements)
     }
